@@ -1,0 +1,72 @@
+# The two commands: `make run` (set up and start the kiosk) and `make test` (set up and run every test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# Speech, audio tools, the browser for page tests and kiosk mode, and Chinese fonts.
+SYSTEM_PACKAGES := espeak-ng sox chromium fonts-noto-cjk
+CATALOGUE := assistant/translations/zh/LC_MESSAGES/messages
+
+.PHONY: run test setup test-setup system-packages require-system-packages translations update-translations lint clean
+
+run: setup system-packages
+	$(BIN)/assistant seed --if-empty
+	@echo "Starting the kiosk: open http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
+
+test: test-setup require-system-packages
+	$(BIN)/ruff check assistant tests
+	$(BIN)/pytest
+
+setup: $(VENV)/.installed $(CATALOGUE).mo
+
+test-setup: setup $(VENV)/.test-installed node_modules/axe-core/axe.min.js
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Message catalogues are compiled at set-up, never committed.
+$(CATALOGUE).mo: $(CATALOGUE).po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d assistant/translations
+
+# After changing any _() text: extract it and merge it into the Chinese catalogue, then translate what is new.
+update-translations: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --omit-header -o assistant/translations/messages.pot .
+	$(BIN)/pybabel update -i assistant/translations/messages.pot -d assistant/translations --no-fuzzy-matching
+
+# As root, install what is missing; otherwise say exactly what is missing and carry on (the kiosk runs without them).
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing system packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+	  echo "Missing system packages (install them as root): apt-get install -y $$missing"; \
+	fi
+
+# The tests need them all: fail loudly rather than skip.
+require-system-packages: system-packages
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "The tests need these system packages: $$missing"; exit 1; fi
+
+lint: test-setup
+	$(BIN)/ruff check assistant tests
+	$(BIN)/ruff format --check assistant tests
+
+clean:
+	rm -rf $(VENV) node_modules test-artifacts .pytest_cache

@@ -1,0 +1,45 @@
+"""The assistant: a check-in kiosk that lets people without smartphones show their (simulated) health status."""
+
+from __future__ import annotations
+
+from flask import Flask
+from jinja2 import StrictUndefined
+
+from . import config as settings
+from .db import Database
+from .seeding import demo_cards
+from .texts import Texts
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The application factory: settings, database, words, then one blueprint per area."""
+    config = settings.load(test_config)
+    root = settings.PROJECT_ROOT
+    app = Flask(
+        __name__,
+        instance_path=str(config["INSTANCE_PATH"]),
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+    )
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        BABEL_TRANSLATION_DIRECTORIES=str(root / "assistant" / "translations"),
+    )
+    app.config.update(config)
+    if app.config.get("TESTING"):
+        app.jinja_env.undefined = StrictUndefined
+
+    database = Database(app.config["DATABASE_URL"])
+    database.create_all()
+    app.extensions["assistant"] = {
+        "db": database,
+        "texts": Texts.load(app.config["SEEDS_DIR"]),
+        "demo_cards": demo_cards(app.config["SEEDS_DIR"]),
+    }
+
+    from .web import setup
+
+    setup(app)
+    return app

@@ -1,0 +1,131 @@
+"""One check, whichever way the person came in: find the resident, apply the rules, log it once, describe it.
+
+The description is the JSON object DESIGN.md fixes; the kiosk page, the API and `assistant check --json` all use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import identity
+from .clock import SHANGHAI, from_storage, to_storage
+from .models import CheckRecord, Resident, Venue
+from .rules import Outcome, assess
+from .texts import Texts, format_moment
+
+METHODS = ("id_card", "pass", "face")
+
+
+class CheckError(Exception):
+    """A check that cannot go ahead; `code` names why (the texts hold the message)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Check:
+    venue_slug: str
+    venue_names: dict
+    method: str
+    at: datetime
+    outcome: Outcome
+    subject: dict | None  # masked name and masked id; None when not in the registry
+    language: str | None  # the resident's preferred language, when known
+    record_id: int
+
+
+def mask_name(name: str) -> str:
+    """Surname only: "王秀英" -> "王*"; "Margaret Brown" -> "* Brown"."""
+    name = name.strip()
+    if " " in name:
+        return "* " + name.split()[-1]
+    return name[:1] + "*"
+
+
+def run(session: Session, *, id_text: str, venue: str, at: datetime, hash_key: bytes, method: str = "id_card") -> Check:
+    """Validate the number, assess the resident at `at` for the venue, and write one check-log record.
+
+    Raises identity.IdNumberError or CheckError; nothing is written then.
+    """
+    resident_id = identity.parse(id_text, today=at.date())
+    place = session.get(Venue, venue)
+    if place is None:
+        raise CheckError("venue_unknown")
+    id_hash = identity.keyed_hash(resident_id.number, hash_key)
+    resident = _resident(session, id_hash)
+    outcome = assess(resident.facts if resident else None, place.policy, at)
+    record = CheckRecord(
+        checked_at=to_storage(datetime.now(timezone.utc)),
+        validation_at=to_storage(at),
+        venue=place.slug,
+        method=method,
+        status=outcome.status,
+        decision=outcome.decision,
+        reason_codes=" ".join(r.code for r in outcome.reasons),
+        masked_id=resident_id.masked,
+        id_hash=id_hash,
+    )
+    session.add(record)
+    session.flush()
+    return _check(record, place, resident, outcome)
+
+
+def load(session: Session, record_id: int) -> Check | None:
+    """A logged check again, for showing its result once more (another language, a reload) without logging anew."""
+    record = session.get(CheckRecord, record_id)
+    place = record and session.get(Venue, record.venue)
+    if place is None:
+        return None
+    resident = _resident(session, record.id_hash)
+    outcome = assess(resident.facts if resident else None, place.policy, from_storage(record.validation_at))
+    return _check(record, place, resident, outcome)
+
+
+def _resident(session: Session, id_hash: str) -> Resident | None:
+    return session.scalars(select(Resident).where(Resident.id_hash == id_hash)).one_or_none()
+
+
+def _check(record: CheckRecord, place: Venue, resident: Resident | None, outcome: Outcome) -> Check:
+    return Check(
+        venue_slug=place.slug,
+        venue_names={"en": place.name_en, "zh": place.name_zh},
+        method=record.method,
+        at=from_storage(record.validation_at),
+        outcome=outcome,
+        subject={"name": mask_name(resident.name), "id": record.masked_id} if resident else None,
+        language=resident.language if resident else None,
+        record_id=record.id,
+    )
+
+
+def speech_text(texts: Texts, decision: str, lang: str) -> str:
+    """What the kiosk says aloud in a public place: the decision and what happens next, nothing private."""
+    separator = " " if lang == "en" else ""  # Chinese runs sentences together without spaces
+    return texts.decision(decision, lang) + separator + texts.decision_next(decision, lang)
+
+
+def describe(check: Check, texts: Texts, lang: str) -> dict:
+    """The result as DESIGN.md's JSON object, in one language."""
+    outcome = check.outcome
+    return {
+        "status": outcome.status,
+        "status_text": texts.status(outcome.status, lang),
+        "decision": outcome.decision,
+        "decision_text": texts.decision(outcome.decision, lang),
+        "next_step": texts.decision_next(outcome.decision, lang),
+        "reasons": [{"code": r.code, **texts.reason(r.code, lang, r.details)} for r in outcome.reasons],
+        "subject": check.subject,
+        "venue": {"slug": check.venue_slug, "name": check.venue_names[lang]},
+        "method": check.method,
+        "at": check.at.astimezone(SHANGHAI).isoformat(),
+        "at_text": format_moment(check.at, lang),
+        "lang": lang,
+        "check_id": check.record_id,
+        "speech": {"text": speech_text(texts, outcome.decision, lang)},
+    }

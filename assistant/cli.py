@@ -1,0 +1,135 @@
+"""The `assistant` command: serve the kiosk, load the registry, and run checks from a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from babel.support import Translations
+
+from . import checks, clock, config as settings, identity, residents, seeding
+from .db import Database
+from .texts import LANGUAGES, Texts
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+class Context:
+    """What every command needs: settings, the database and the words, made once per run."""
+
+    def __init__(self):
+        self.config = settings.load()
+        self.db = Database(self.config["DATABASE_URL"])
+        self.db.create_all()
+        self.texts = Texts.load(self.config["SEEDS_DIR"])
+        self.hash_key = self.config["ID_HASH_KEY"].encode()
+
+
+def _fail(message: str, code: str | None = None, as_json: bool = False) -> None:
+    if as_json:
+        click.echo(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False))
+    click.echo(f"Error{f' ({code})' if code else ''}: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group()
+def main():
+    """Health-code assistant: a kiosk for people without smartphones (the health registry is simulated)."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int):
+    """Serve the kiosk web app on a production WSGI server (waitress)."""
+    import waitress
+
+    from . import create_app
+
+    app = create_app()
+    click.echo(f"The kiosk is at http://{host}:{port}/kiosk/  (start page: http://{host}:{port}/)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="assistant")
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Only seed a database that has no venues yet.")
+def seed(if_empty: bool):
+    """Load seeds/ (venues and demo residents) into the database; safe to run again."""
+    ctx = Context()
+    with ctx.db.session() as s:
+        if if_empty and not seeding.is_empty(s):
+            click.echo("The database already has data; nothing seeded.")
+            return
+        # Seeded against the validation clock, so a demo clock (ASSISTANT_AT) sees the scenarios as written.
+        counts = seeding.seed(s, ctx.config["SEEDS_DIR"], ctx.hash_key, clock.now(ctx.config["VALIDATION_AT"]))
+    click.echo(f"Seeded {counts['venues']} venues and {counts['residents_added'] + counts['residents_updated']} demo residents "
+               f"({counts['residents_added']} new).")
+
+
+@main.group(name="import")
+def import_():
+    """Import data into the registry."""
+
+
+@import_.command(name="residents")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_residents(file: Path):
+    """Import residents from a CSV file (DESIGN.md's columns). Any bad row: nothing is imported."""
+    ctx = Context()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        _fail("the file is not UTF-8 text; nothing was imported")
+    try:
+        rows = residents.read_rows(text, ctx.hash_key)
+    except residents.ImportRejected as rejected:
+        for problem in rejected.problems:
+            click.echo(f"{file.name}: {problem}", err=True)
+        _fail(f"{len(rejected.problems)} problem(s) found; nothing was imported")
+    with ctx.db.session() as s:
+        added, updated = residents.store(s, rows)
+    click.echo(f"Imported {len(rows)} residents ({added} new, {updated} updated).")
+
+
+@main.command()
+@click.option("--id", "id_number", required=True, help="The ID number; '-' reads it from standard input (keeps it out of shell history).")
+@click.option("--venue", default=None, help="Venue slug (default: the kiosk's venue).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language (default: the resident's own).")
+@click.option("--at", "at_text", default=None, help="The validation clock, ISO 8601 (default: now).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def check(id_number: str, venue: str | None, lang: str | None, at_text: str | None, as_json: bool):
+    """Check one person at a venue, as the kiosk does, and log the check."""
+    ctx = Context()
+    if id_number == "-":
+        id_number = sys.stdin.readline()
+    try:
+        at = clock.parse_time(at_text) if at_text else clock.now(ctx.config["VALIDATION_AT"])
+    except ValueError:
+        _fail(ctx.texts.error("at_invalid", lang or "en"), "at_invalid", as_json)
+    try:
+        with ctx.db.session() as s:
+            result = checks.run(s, id_text=id_number, venue=venue or ctx.config["KIOSK_VENUE"], at=at, hash_key=ctx.hash_key)
+    except (identity.IdNumberError, checks.CheckError) as error:
+        _fail(ctx.texts.error(error.code, lang or "en"), error.code, as_json)
+    lang = lang or result.language or ctx.config["DEFAULT_LANGUAGE"]
+    described = checks.describe(result, ctx.texts, lang)
+    if as_json:
+        click.echo(json.dumps(described, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_plain(described, lang))
+
+
+def render_plain(result: dict, lang: str) -> str:
+    """The result as plain lines for a terminal or a screen reader: no colours, no cursor tricks."""
+    _ = Translations.load(str(TRANSLATIONS), [lang]).gettext
+    lines = [result["status_text"].upper() if lang == "en" else result["status_text"], result["decision_text"], result["next_step"]]
+    if result["subject"]:
+        lines.append(f"{_('Card holder:')} {result['subject']['name']} {result['subject']['id']}")
+    if result["reasons"]:
+        lines += ["", _("Why")]
+        for number, reason in enumerate(result["reasons"], 1):
+            lines += [f"{number}. {reason['title']}", f"   {reason['text']}", f"   {_('What you can do:')} {reason['next_step']}"]
+    return "\n".join(lines)

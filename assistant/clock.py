@@ -1,0 +1,35 @@
+"""The validation clock and the times the registry holds: ISO 8601 in, Asia/Shanghai when no offset is given."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def parse_time(text: str) -> datetime:
+    """An aware datetime from ISO 8601; a time without an offset is read as Shanghai time.
+
+    Raises ValueError for anything else.
+    """
+    moment = datetime.fromisoformat(text.strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SHANGHAI)
+    return moment
+
+
+def now(setting: str | None = None) -> datetime:
+    """The validation clock: the configured moment for demos and tests, otherwise the real time."""
+    return parse_time(setting) if setting else datetime.now(timezone.utc)
+
+
+def to_storage(moment: datetime | None) -> datetime | None:
+    """Stored as naive UTC, the one form both SQLite and PostgreSQL keep unchanged."""
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def from_storage(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.replace(tzinfo=timezone.utc)

@@ -1,0 +1,85 @@
+"""The registry (venues and residents) and the check log, as SQLAlchemy 2 models.
+
+No full identity number is stored anywhere: residents and checks are found by the keyed hash.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .clock import from_storage
+from .rules import Facts, Policy
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Venue(Base):
+    __tablename__ = "venue"
+
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    allowed_statuses: Mapped[str] = mapped_column(String(64), default="green")  # comma-separated
+    max_test_age_hours: Mapped[int | None]
+    min_vaccine_doses: Mapped[int | None]
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+    @property
+    def policy(self) -> Policy:
+        return Policy(
+            allowed_statuses=frozenset(self.allowed_statuses.split(",")),
+            max_test_age_hours=self.max_test_age_hours,
+            min_vaccine_doses=self.min_vaccine_doses,
+        )
+
+
+class Resident(Base):
+    __tablename__ = "resident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    masked_id: Mapped[str] = mapped_column(String(18))
+    name: Mapped[str] = mapped_column(String(200))
+    quarantine_until: Mapped[datetime | None]
+    last_test_at: Mapped[datetime | None]
+    last_test_result: Mapped[str | None] = mapped_column(String(16))
+    risk_area_level: Mapped[str | None] = mapped_column(String(16))
+    risk_area_visit_at: Mapped[datetime | None]
+    vaccine_doses: Mapped[int] = mapped_column(default=0)
+    language: Mapped[str] = mapped_column(String(2), default="zh")
+
+    @property
+    def facts(self) -> Facts:
+        return Facts(
+            quarantine_until=from_storage(self.quarantine_until),
+            last_test_at=from_storage(self.last_test_at),
+            last_test_result=self.last_test_result,
+            risk_area_level=self.risk_area_level,
+            risk_area_visit_at=from_storage(self.risk_area_visit_at),
+            vaccine_doses=self.vaccine_doses,
+        )
+
+
+class CheckRecord(Base):
+    """One line of the check log: what was decided, never who in full."""
+
+    __tablename__ = "check_record"
+    __table_args__ = (Index("ix_check_record_id_hash", "id_hash"), Index("ix_check_record_checked_at", "checked_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checked_at: Mapped[datetime]  # when the check happened (UTC)
+    validation_at: Mapped[datetime]  # the clock the rules were applied at (differs in demos)
+    venue: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    decision: Mapped[str] = mapped_column(String(16))
+    reason_codes: Mapped[str] = mapped_column(String(400))  # space-separated, most serious first
+    masked_id: Mapped[str] = mapped_column(String(18))
+    id_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,31 @@
+"""The web side: language, security headers, error pages and the blueprints, attached to an app."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import api, errors, kiosk, language, pages
+
+
+def setup(app: Flask) -> None:
+    language.init_app(app)
+    errors.init_app(app)
+    app.after_request(_security_headers)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(kiosk.bp)
+    app.register_blueprint(api.bp)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Nothing personal may linger in the browser's cache or history.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -1,0 +1,118 @@
+"""The kiosk at a venue's door: choose a way in, tap or type an ID card, see the result, start again."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+
+from .. import checks, identity
+from ..models import Venue
+from . import language, services
+
+bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+log = logging.getLogger(__name__)
+
+# However the page behaves, a result is not kept for the next person longer than this.
+RESULT_MAX_AGE = 600
+
+
+def _venue(slug: str) -> Venue:
+    with services.db().session() as s:
+        venue = s.get(Venue, slug)
+    if venue is None:
+        abort(404)
+    return venue
+
+
+@bp.get("/")
+def start():
+    return redirect(url_for("kiosk.home", venue=current_app.config["KIOSK_VENUE"]))
+
+
+@bp.get("/<venue>/")
+def home(venue: str):
+    return render_template("kiosk/home.html", venue=_venue(venue))
+
+
+@bp.get("/<venue>/card")
+def card(venue: str):
+    return _card_page(_venue(venue))
+
+
+def _card_page(venue: Venue, error: str | None = None):
+    cards = [{"index": i, "scenario": c.scenario} for i, c in enumerate(services.demo_cards())]
+    message = services.texts().error(error, language.current()) if error else None
+    return render_template("kiosk/card.html", venue=venue, cards=cards, error=message), (400 if error else 200)
+
+
+@bp.get("/<venue>/check")
+def check_again(venue: str):
+    # The form posts here; a reload or a language switch lands back on the card screen.
+    return redirect(url_for("kiosk.card", venue=venue))
+
+
+@bp.post("/<venue>/check")
+def check(venue: str):
+    place = _venue(venue)
+    id_text = _number_from_form()
+    if id_text is None:
+        return _card_page(place, "id_invalid_length")
+    try:
+        with services.db().session() as s:
+            result = checks.run(s, id_text=id_text, venue=place.slug, at=services.now(), hash_key=services.hash_key())
+    except identity.IdNumberError as error:
+        # The typed number is not shown again: it is cleared, so nobody behind can read it.
+        return _card_page(place, error.code)
+    if result.language and not session.get("lang_chosen"):
+        language.choose(result.language, by_person=False)
+    session["result"] = {"id": result.record_id, "venue": place.slug, "shown": int(time.time())}
+    return redirect(url_for("kiosk.result", venue=place.slug), code=303)
+
+
+def _number_from_form() -> str | None:
+    """The number from a demo card on the simulated reader (by position) or from the keypad."""
+    if "card" in request.form:
+        cards = services.demo_cards()
+        index = request.form.get("card", "")
+        return cards[int(index)].number if index.isdigit() and int(index) < len(cards) else None
+    return request.form.get("id_number", "")[:64]
+
+
+@bp.get("/<venue>/result")
+def result(venue: str):
+    place = _venue(venue)
+    kept = session.get("result")
+    if not kept or kept.get("venue") != place.slug or time.time() - kept.get("shown", 0) > RESULT_MAX_AGE:
+        session.pop("result", None)
+        return redirect(url_for("kiosk.home", venue=place.slug))
+    with services.db().session() as s:
+        shown = checks.load(s, kept["id"])
+    if shown is None:
+        return redirect(url_for("kiosk.home", venue=place.slug))
+    lang = language.current()
+    described = checks.describe(shown, services.texts(), lang)
+    return render_template(
+        "kiosk/result.html", venue=place, result=described, seconds=current_app.config["RESULT_SECONDS"]
+    )
+
+
+@bp.post("/<venue>/done")
+def done(venue: str):
+    """Start again (or the countdown ran out): forget the result and give the next person the default language."""
+    for key in ("result", "lang", "lang_chosen"):
+        session.pop(key, None)
+    return redirect(url_for("kiosk.home", venue=venue), code=303)
+
+
+@bp.post("/<venue>/help")
+def call_staff(venue: str):
+    place = _venue(venue)
+    log.info("help requested at kiosk for venue %s", place.slug)
+    return redirect(url_for("kiosk.help_coming", venue=place.slug), code=303)
+
+
+@bp.get("/<venue>/help")
+def help_coming(venue: str):
+    return render_template("kiosk/help.html", venue=_venue(venue))

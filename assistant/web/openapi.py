@@ -1,0 +1,102 @@
+"""The OpenAPI 3.1 document for /api/v1/, kept beside the code it describes."""
+
+from __future__ import annotations
+
+ERROR_CODES = [
+    "id_invalid_length", "id_invalid_characters", "id_invalid_checksum", "id_invalid_birth_date",
+    "venue_unknown", "method_unavailable", "request_invalid", "at_invalid", "lang_invalid",
+]
+
+
+def _schemas() -> dict:
+    text = {"type": "string"}
+    return {
+        "CheckRequest": {
+            "type": "object",
+            "required": ["method", "id_number"],
+            "properties": {
+                "method": {"type": "string", "enum": ["id_card", "pass", "face"],
+                           "description": "How the person came in. Only id_card is available so far."},
+                "id_number": {"type": "string", "description": "The 18-character resident ID number, as the reader reads it."},
+                "venue": {"type": "string", "description": "Venue slug; the kiosk's own venue when left out.",
+                          "examples": ["metro", "hospital", "community-centre"]},
+                "lang": {"type": "string", "enum": ["zh", "en"],
+                         "description": "Language of the texts; the resident's preference when left out."},
+                "at": {"type": "string", "format": "date-time",
+                       "description": "The validation clock (ISO 8601; Asia/Shanghai when no offset). Now when left out."},
+            },
+        },
+        "Reason": {
+            "type": "object",
+            "required": ["code", "text", "next_step"],
+            "properties": {"code": text, "title": text, "text": text, "next_step": text},
+        },
+        "CheckResult": {
+            "type": "object",
+            "required": ["status", "decision", "reasons", "subject", "speech"],
+            "properties": {
+                "status": {"type": "string", "enum": ["green", "yellow", "red", "unknown"]},
+                "status_text": text,
+                "decision": {"type": "string", "enum": ["admit", "refer"]},
+                "decision_text": text,
+                "next_step": text,
+                "reasons": {"type": "array", "items": {"$ref": "#/components/schemas/Reason"}},
+                "subject": {
+                    "oneOf": [
+                        {"type": "object", "required": ["name", "id"],
+                         "properties": {"name": {"type": "string", "description": "Surname only, masked"},
+                                        "id": {"type": "string", "description": "First 4 and last 4 characters"}}},
+                        {"type": "null"},
+                    ]
+                },
+                "venue": {"type": "object", "properties": {"slug": text, "name": text}},
+                "method": text,
+                "at": {"type": "string", "format": "date-time"},
+                "at_text": text,
+                "lang": {"type": "string", "enum": ["zh", "en"]},
+                "check_id": {"type": "integer"},
+                "speech": {"type": "object", "required": ["text"],
+                           "properties": {"text": text, "audio": {"type": "string"}}},
+            },
+        },
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {"error": {"type": "object", "required": ["code", "message"],
+                                     "properties": {"code": {"type": "string", "enum": ERROR_CODES}, "message": text}}},
+        },
+    }
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Health-code assistant kiosk API",
+            "version": "1.0.0",
+            "description": "Checks for card-reader bridges and scanners. The health authority is simulated. "
+                           "Responses never contain a full ID number.",
+        },
+        "paths": {
+            "/api/v1/checks": {
+                "post": {
+                    "operationId": "createCheck",
+                    "summary": "Check a person at a venue and log the check",
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/CheckRequest"}}}},
+                    "responses": {
+                        "200": {"description": "The result", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/CheckResult"}}}},
+                        "400": {"description": "Input that cannot be checked, with an error code", "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "503": {"description": "The registry is unavailable; ask staff"},
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {"operationId": "openapi", "summary": "This document",
+                        "responses": {"200": {"description": "OpenAPI document"}}}
+            },
+        },
+        "components": {"schemas": _schemas()},
+    }

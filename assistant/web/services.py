@@ -1,0 +1,29 @@
+"""The app's shared services, for the thin blueprints: database, words, demo cards, hash key, clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+
+from .. import clock
+
+
+def db():
+    return current_app.extensions["assistant"]["db"]
+
+
+def texts():
+    return current_app.extensions["assistant"]["texts"]
+
+
+def demo_cards():
+    return current_app.extensions["assistant"]["demo_cards"]
+
+
+def hash_key() -> bytes:
+    return current_app.config["ID_HASH_KEY"].encode()
+
+
+def now() -> datetime:
+    return clock.now(current_app.config["VALIDATION_AT"])
