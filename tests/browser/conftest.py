@@ -1,0 +1,87 @@
+"""Browser fixtures: the real app on waitress in a thread, Debian's Chromium through Playwright, and axe-core."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+import waitress
+
+from assistant import create_app
+from assistant.config import PROJECT_ROOT
+from assistant.seeding import seed
+from tests.conftest import ANCHOR, SEEDS
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+# ACCESSIBILITY.md: these tags, plus the two rules axe leaves off by default.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "wcag2aaa", "best-practice"]},
+    "rules": {"color-contrast-enhanced": {"enabled": True}, "target-size": {"enabled": True}},
+}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make test`, which installs Debian's chromium package")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"],
+    }
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The kiosk served by waitress, as `assistant serve` does, on a free port."""
+    instance = tmp_path_factory.mktemp("browser-instance")
+    app = create_app({"INSTANCE_PATH": instance, "VALIDATION_AT": ANCHOR.isoformat(), "TESTING": True})
+    with app.extensions["assistant"]["db"].session() as s:
+        seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core on the page as it is now; returns the violations (rule id and the nodes' targets)."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `make test` (it runs npm ci)")
+    source = AXE.read_text()
+
+    def run(page) -> list[dict]:
+        page.evaluate(source)  # injected through the debugger, so the page's strict CSP does not block it
+        result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+        return [{"id": v["id"], "targets": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+
+    return run
+
+
+@pytest.fixture
+def assert_accessible(axe):
+    def check(page, label: str):
+        violations = axe(page)
+        assert violations == [], f"{label}: {json.dumps(violations, ensure_ascii=False, indent=1)}"
+
+    return check
+
+
+@pytest.fixture
+def screenshot():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
