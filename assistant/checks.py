@@ -6,7 +6,7 @@ The description is the JSON object DESIGN.md fixes; the kiosk page, the API and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,7 +61,7 @@ def run(session: Session, *, id_text: str, venue: str, at: datetime, hash_key: b
     resident = _resident(session, id_hash)
     outcome = assess(resident.facts if resident else None, place.policy, at)
     record = CheckRecord(
-        checked_at=to_storage(datetime.now(timezone.utc)),
+        checked_at=to_storage(datetime.now(UTC)),
         validation_at=to_storage(at),
         venue=place.slug,
         method=method,

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 from babel.support import Translations
 
-from . import checks, clock, config as settings, identity, residents, seeding
+from . import checks, clock, identity, residents, seeding
+from . import config as settings
 from .db import Database
 from .texts import LANGUAGES, Texts
 
@@ -65,8 +66,8 @@ def seed(if_empty: bool):
             return
         # Seeded against the validation clock, so a demo clock (ASSISTANT_AT) sees the scenarios as written.
         counts = seeding.seed(s, ctx.config["SEEDS_DIR"], ctx.hash_key, clock.now(ctx.config["VALIDATION_AT"]))
-    click.echo(f"Seeded {counts['venues']} venues and {counts['residents_added'] + counts['residents_updated']} demo residents "
-               f"({counts['residents_added']} new).")
+    total = counts["residents_added"] + counts["residents_updated"]
+    click.echo(f"Seeded {counts['venues']} venues and {total} demo residents ({counts['residents_added']} new).")
 
 
 @main.group(name="import")
@@ -95,7 +96,12 @@ def import_residents(file: Path):
 
 
 @main.command()
-@click.option("--id", "id_number", required=True, help="The ID number; '-' reads it from standard input (keeps it out of shell history).")
+@click.option(
+    "--id",
+    "id_number",
+    required=True,
+    help="The ID number; '-' reads it from standard input (keeps it out of shell history).",
+)
 @click.option("--venue", default=None, help="Venue slug (default: the kiosk's venue).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language (default: the resident's own).")
 @click.option("--at", "at_text", default=None, help="The validation clock, ISO 8601 (default: now).")
@@ -111,7 +117,9 @@ def check(id_number: str, venue: str | None, lang: str | None, at_text: str | No
         _fail(ctx.texts.error("at_invalid", lang or "en"), "at_invalid", as_json)
     try:
         with ctx.db.session() as s:
-            result = checks.run(s, id_text=id_number, venue=venue or ctx.config["KIOSK_VENUE"], at=at, hash_key=ctx.hash_key)
+            result = checks.run(
+                s, id_text=id_number, venue=venue or ctx.config["KIOSK_VENUE"], at=at, hash_key=ctx.hash_key
+            )
     except (identity.IdNumberError, checks.CheckError) as error:
         _fail(ctx.texts.error(error.code, lang or "en"), error.code, as_json)
     lang = lang or result.language or ctx.config["DEFAULT_LANGUAGE"]
@@ -125,11 +133,19 @@ def check(id_number: str, venue: str | None, lang: str | None, at_text: str | No
 def render_plain(result: dict, lang: str) -> str:
     """The result as plain lines for a terminal or a screen reader: no colours, no cursor tricks."""
     _ = Translations.load(str(TRANSLATIONS), [lang]).gettext
-    lines = [result["status_text"].upper() if lang == "en" else result["status_text"], result["decision_text"], result["next_step"]]
+    lines = [
+        result["status_text"].upper() if lang == "en" else result["status_text"],
+        result["decision_text"],
+        result["next_step"],
+    ]
     if result["subject"]:
         lines.append(f"{_('Card holder:')} {result['subject']['name']} {result['subject']['id']}")
     if result["reasons"]:
         lines += ["", _("Why")]
         for number, reason in enumerate(result["reasons"], 1):
-            lines += [f"{number}. {reason['title']}", f"   {reason['text']}", f"   {_('What you can do:')} {reason['next_step']}"]
+            lines += [
+                f"{number}. {reason['title']}",
+                f"   {reason['text']}",
+                f"   {_('What you can do:')} {reason['next_step']}",
+            ]
     return "\n".join(lines)

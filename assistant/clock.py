@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -21,15 +21,15 @@ def parse_time(text: str) -> datetime:
 
 def now(setting: str | None = None) -> datetime:
     """The validation clock: the configured moment for demos and tests, otherwise the real time."""
-    return parse_time(setting) if setting else datetime.now(timezone.utc)
+    return parse_time(setting) if setting else datetime.now(UTC)
 
 
 def to_storage(moment: datetime | None) -> datetime | None:
     """Stored as naive UTC, the one form both SQLite and PostgreSQL keep unchanged."""
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def from_storage(moment: datetime | None) -> datetime | None:
-    return None if moment is None else moment.replace(tzinfo=timezone.utc)
+    return None if moment is None else moment.replace(tzinfo=UTC)

@@ -27,7 +27,7 @@ class IdNumberError(ValueError):
 
 def check_character(first17: str) -> str:
     """The check character that belongs after these 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
     return CHECK_CHARACTERS[total % 11]
 
 

@@ -14,8 +14,17 @@ from . import identity
 from .clock import parse_time, to_storage
 from .models import Resident
 
-COLUMNS = ("id_number", "name", "quarantine_until", "last_test_at", "last_test_result",
-           "risk_area_level", "risk_area_visit_at", "vaccine_doses", "language")
+COLUMNS = (
+    "id_number",
+    "name",
+    "quarantine_until",
+    "last_test_at",
+    "last_test_result",
+    "risk_area_level",
+    "risk_area_visit_at",
+    "vaccine_doses",
+    "language",
+)
 TIME_COLUMNS = ("quarantine_until", "last_test_at", "risk_area_visit_at")
 
 
@@ -44,10 +53,15 @@ def read_rows(text: str, hash_key: bytes) -> list[dict]:
     missing = [c for c in COLUMNS if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown:
-        message = "; ".join(filter(None, [
-            f"missing column(s): {', '.join(missing)}" if missing else "",
-            f"unknown column(s): {', '.join(unknown)}" if unknown else "",
-        ]))
+        message = "; ".join(
+            filter(
+                None,
+                [
+                    f"missing column(s): {', '.join(missing)}" if missing else "",
+                    f"unknown column(s): {', '.join(unknown)}" if unknown else "",
+                ],
+            )
+        )
         raise ImportRejected([RowProblem(1, "header", message)])
     rows, problems, seen = [], [], {}
     for raw in reader:
@@ -122,7 +136,7 @@ def store(session: Session, rows: list[dict]) -> tuple[int, int]:
     hashes = [r["id_hash"] for r in rows]
     known = {}
     for start in range(0, len(hashes), 500):  # stay under the database's limit on bound parameters
-        chunk = select(Resident).where(Resident.id_hash.in_(hashes[start:start + 500]))
+        chunk = select(Resident).where(Resident.id_hash.in_(hashes[start : start + 500]))
         known.update((r.id_hash, r) for r in session.scalars(chunk))
     added = 0
     for row in rows:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import residents
-from .models import Resident, Venue
+from .models import Venue
 
 
 def _toml(path: Path) -> dict:

@@ -10,8 +10,20 @@ from pathlib import Path
 from .clock import SHANGHAI
 
 LANGUAGES = ("zh", "en")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July",
-             "August", "September", "October", "November", "December")
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class Texts:
@@ -21,7 +33,7 @@ class Texts:
         self.data = data
 
     @classmethod
-    def load(cls, seeds_dir: Path) -> "Texts":
+    def load(cls, seeds_dir: Path) -> Texts:
         return _load(str(seeds_dir))
 
     def status(self, code: str, lang: str) -> str:

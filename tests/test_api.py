@@ -13,8 +13,12 @@ URL = "/api/v1/checks"
 
 
 def post(client, body, **kwargs):
-    return client.post(URL, data=body if isinstance(body, (str, bytes)) else json.dumps(body),
-                       content_type="application/json", **kwargs)
+    return client.post(
+        URL,
+        data=body if isinstance(body, (str, bytes)) else json.dumps(body),
+        content_type="application/json",
+        **kwargs,
+    )
 
 
 def logged(app):

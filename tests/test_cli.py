@@ -29,7 +29,7 @@ def test_every_demo_card_is_covered():
 @pytest.mark.parametrize("number", list(EXPECTED))
 def test_check_json_for_each_demo_resident(cli_env, number):
     status, *decisions = EXPECTED[number]
-    for venue, decision in zip(("metro", "hospital", "community-centre"), decisions):
+    for venue, decision in zip(("metro", "hospital", "community-centre"), decisions, strict=True):
         result = run_cli(["check", "--id", number, "--venue", venue, "--json"], cli_env)
         assert result.returncode == 0, result.stderr
         data = json.loads(result.stdout)

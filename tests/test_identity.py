@@ -66,7 +66,9 @@ def test_every_single_character_change_is_caught():
                 parse(changed)
 
 
-@pytest.mark.parametrize("first17", ["11010519490230002", "11010519491301002", "11010519490000002", "11010500000101002"])
+@pytest.mark.parametrize(
+    "first17", ["11010519490230002", "11010519491301002", "11010519490000002", "11010500000101002"]
+)
 def test_impossible_birth_date_with_a_valid_check_character(first17):
     number = first17 + check_character(first17)
     with pytest.raises(IdNumberError) as raised:

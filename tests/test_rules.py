@@ -1,12 +1,12 @@
 """DESIGN.md's health table and venue policies, at the boundary times."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from assistant.rules import Facts, Policy, assess
 
-AT = datetime(2026, 11, 28, 1, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
 DAYS14 = timedelta(days=14)
 METRO = Policy()
@@ -25,7 +25,11 @@ def test_nothing_on_record_is_green_and_admitted_at_the_metro():
 
 def test_not_in_the_registry_is_unknown_and_referred():
     outcome = assess(None, METRO, AT)
-    assert (outcome.status, outcome.decision, codes(outcome)) == ("unknown", "refer", ["no_record", "status_not_allowed"])
+    assert (outcome.status, outcome.decision, codes(outcome)) == (
+        "unknown",
+        "refer",
+        ["no_record", "status_not_allowed"],
+    )
 
 
 @pytest.mark.parametrize("offset, status", [(SECOND, "red"), (timedelta(0), "green"), (-SECOND, "green")])
@@ -33,10 +37,10 @@ def test_quarantine_ends_exactly_at_its_end_time(offset, status):
     assert assess(Facts(quarantine_until=AT + offset), METRO, AT).status == status
 
 
+@pytest.mark.parametrize("level, status, code", [("positive", "red", "positive_test")])
 @pytest.mark.parametrize(
-    "level, status, code", [("positive", "red", "positive_test")]
+    "age, applies", [(DAYS14 - SECOND, True), (DAYS14, True), (DAYS14 + SECOND, False), (timedelta(0), True)]
 )
-@pytest.mark.parametrize("age, applies", [(DAYS14 - SECOND, True), (DAYS14, True), (DAYS14 + SECOND, False), (timedelta(0), True)])
 def test_positive_test_counts_for_14_days(level, status, code, age, applies):
     outcome = assess(Facts(last_test_at=AT - age, last_test_result=level), METRO, AT)
     assert outcome.status == (status if applies else "green")
@@ -57,7 +61,9 @@ def test_a_negative_test_never_makes_anyone_red():
 
 
 def test_events_after_the_clock_have_not_happened_yet():
-    facts = Facts(last_test_at=AT + SECOND, last_test_result="positive", risk_area_level="high", risk_area_visit_at=AT + SECOND)
+    facts = Facts(
+        last_test_at=AT + SECOND, last_test_result="positive", risk_area_level="high", risk_area_visit_at=AT + SECOND
+    )
     assert assess(facts, METRO, AT).status == "green"
     assert codes(assess(facts, HOSPITAL, AT)) == ["no_test"]
 
@@ -104,7 +110,12 @@ def test_community_centre_needs_two_doses(doses, decision):
 def test_a_venue_lists_every_condition_that_fails():
     policy = Policy(max_test_age_hours=48, min_vaccine_doses=2)
     facts = Facts(risk_area_level="medium", risk_area_visit_at=AT - timedelta(days=1), vaccine_doses=1)
-    assert codes(assess(facts, policy, AT)) == ["medium_risk_area", "status_not_allowed", "no_test", "vaccination_incomplete"]
+    assert codes(assess(facts, policy, AT)) == [
+        "medium_risk_area",
+        "status_not_allowed",
+        "no_test",
+        "vaccination_incomplete",
+    ]
 
 
 def test_a_venue_that_allows_yellow_admits_yellow():

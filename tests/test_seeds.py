@@ -42,7 +42,9 @@ def test_the_demo_card_scenarios_say_what_happens_at_the_metro(app):
         scenario = card.scenario["en"].lower()
         expected = "not found" if outcome.status == "unknown" else outcome.status
         assert scenario.startswith(expected) or (expected == "not found" and "not in the registry" in scenario), (
-            card.scenario["en"], outcome)
+            card.scenario["en"],
+            outcome,
+        )
 
 
 def test_every_code_has_words_in_both_languages():

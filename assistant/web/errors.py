@@ -20,7 +20,9 @@ def _wants_json() -> bool:
 
 def _page(status: int, kind: str):
     if _wants_json():
-        code = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(status, "service_unavailable")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(
+            status, "service_unavailable"
+        )
         message = services.texts().error("service_unavailable", language.current()) if status >= 500 else code
         return jsonify(error={"code": code, "message": message}), status
     return render_template("error.html", kind=kind), status

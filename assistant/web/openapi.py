@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 ERROR_CODES = [
-    "id_invalid_length", "id_invalid_characters", "id_invalid_checksum", "id_invalid_birth_date",
-    "venue_unknown", "method_unavailable", "request_invalid", "at_invalid", "lang_invalid",
+    "id_invalid_length",
+    "id_invalid_characters",
+    "id_invalid_checksum",
+    "id_invalid_birth_date",
+    "venue_unknown",
+    "method_unavailable",
+    "request_invalid",
+    "at_invalid",
+    "lang_invalid",
 ]
 
 
@@ -15,15 +22,30 @@ def _schemas() -> dict:
             "type": "object",
             "required": ["method", "id_number"],
             "properties": {
-                "method": {"type": "string", "enum": ["id_card", "pass", "face"],
-                           "description": "How the person came in. Only id_card is available so far."},
-                "id_number": {"type": "string", "description": "The 18-character resident ID number, as the reader reads it."},
-                "venue": {"type": "string", "description": "Venue slug; the kiosk's own venue when left out.",
-                          "examples": ["metro", "hospital", "community-centre"]},
-                "lang": {"type": "string", "enum": ["zh", "en"],
-                         "description": "Language of the texts; the resident's preference when left out."},
-                "at": {"type": "string", "format": "date-time",
-                       "description": "The validation clock (ISO 8601; Asia/Shanghai when no offset). Now when left out."},
+                "method": {
+                    "type": "string",
+                    "enum": ["id_card", "pass", "face"],
+                    "description": "How the person came in. Only id_card is available so far.",
+                },
+                "id_number": {
+                    "type": "string",
+                    "description": "The 18-character resident ID number, as the reader reads it.",
+                },
+                "venue": {
+                    "type": "string",
+                    "description": "Venue slug; the kiosk's own venue when left out.",
+                    "examples": ["metro", "hospital", "community-centre"],
+                },
+                "lang": {
+                    "type": "string",
+                    "enum": ["zh", "en"],
+                    "description": "Language of the texts; the resident's preference when left out.",
+                },
+                "at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "The validation clock (ISO 8601; Asia/Shanghai when no offset). Now when left out.",
+                },
             },
         },
         "Reason": {
@@ -43,9 +65,14 @@ def _schemas() -> dict:
                 "reasons": {"type": "array", "items": {"$ref": "#/components/schemas/Reason"}},
                 "subject": {
                     "oneOf": [
-                        {"type": "object", "required": ["name", "id"],
-                         "properties": {"name": {"type": "string", "description": "Surname only, masked"},
-                                        "id": {"type": "string", "description": "First 4 and last 4 characters"}}},
+                        {
+                            "type": "object",
+                            "required": ["name", "id"],
+                            "properties": {
+                                "name": {"type": "string", "description": "Surname only, masked"},
+                                "id": {"type": "string", "description": "First 4 and last 4 characters"},
+                            },
+                        },
                         {"type": "null"},
                     ]
                 },
@@ -55,15 +82,23 @@ def _schemas() -> dict:
                 "at_text": text,
                 "lang": {"type": "string", "enum": ["zh", "en"]},
                 "check_id": {"type": "integer"},
-                "speech": {"type": "object", "required": ["text"],
-                           "properties": {"text": text, "audio": {"type": "string"}}},
+                "speech": {
+                    "type": "object",
+                    "required": ["text"],
+                    "properties": {"text": text, "audio": {"type": "string"}},
+                },
             },
         },
         "Error": {
             "type": "object",
             "required": ["error"],
-            "properties": {"error": {"type": "object", "required": ["code", "message"],
-                                     "properties": {"code": {"type": "string", "enum": ERROR_CODES}, "message": text}}},
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {"code": {"type": "string", "enum": ERROR_CODES}, "message": text},
+                }
+            },
         },
     }
 
@@ -75,27 +110,36 @@ def document() -> dict:
             "title": "Health-code assistant kiosk API",
             "version": "1.0.0",
             "description": "Checks for card-reader bridges and scanners. The health authority is simulated. "
-                           "Responses never contain a full ID number.",
+            "Responses never contain a full ID number.",
         },
         "paths": {
             "/api/v1/checks": {
                 "post": {
                     "operationId": "createCheck",
                     "summary": "Check a person at a venue and log the check",
-                    "requestBody": {"required": True, "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/CheckRequest"}}}},
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckRequest"}}},
+                    },
                     "responses": {
-                        "200": {"description": "The result", "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/CheckResult"}}}},
-                        "400": {"description": "Input that cannot be checked, with an error code", "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "200": {
+                            "description": "The result",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckResult"}}},
+                        },
+                        "400": {
+                            "description": "Input that cannot be checked, with an error code",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        },
                         "503": {"description": "The registry is unavailable; ask staff"},
                     },
                 }
             },
             "/api/v1/openapi.json": {
-                "get": {"operationId": "openapi", "summary": "This document",
-                        "responses": {"200": {"description": "OpenAPI document"}}}
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document",
+                    "responses": {"200": {"description": "OpenAPI document"}},
+                }
             },
         },
         "components": {"schemas": _schemas()},

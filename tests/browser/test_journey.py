@@ -1,4 +1,4 @@
-"""The first journey in a real browser: home, tap a demo card (or type), result, start again; by mouse and by keyboard."""
+"""The first journey in a real browser: home, tap a card (or type), result, start again; by mouse and by keyboard."""
 
 import pytest
 from playwright.sync_api import expect
@@ -9,8 +9,14 @@ pytestmark = pytest.mark.browser
 LANGS = ["zh", "en"]
 WORDS = {
     "zh": {"tap": "刷身份证", "red": "红码", "green": "绿码", "again": "重新开始", "more": "延长时间", "check": "查验"},
-    "en": {"tap": "Tap your ID card", "red": "Red", "green": "Green", "again": "Start again", "more": "More time",
-           "check": "Check"},
+    "en": {
+        "tap": "Tap your ID card",
+        "red": "Red",
+        "green": "Green",
+        "again": "Start again",
+        "more": "More time",
+        "check": "Check",
+    },
 }
 
 
@@ -39,10 +45,15 @@ def test_tap_a_demo_card_and_see_the_result(page, live_server, lang, assert_acce
     expect(page).to_have_url(f"{live_server}/kiosk/metro/")
 
 
-@pytest.mark.parametrize("number, status", [
-    ("310101194803120245", "green"), ("310107194605300278", "yellow"), ("310109194708090712", "unknown"),
-    ("310113195512010169", "red"),
-])
+@pytest.mark.parametrize(
+    "number, status",
+    [
+        ("310101194803120245", "green"),
+        ("310107194605300278", "yellow"),
+        ("310109194708090712", "unknown"),
+        ("310113195512010169", "red"),
+    ],
+)
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_status_screen_passes_axe(page, live_server, number, status, lang, assert_accessible, screenshot):
     page.goto(f"{live_server}/kiosk/metro/card?lang={lang}")
