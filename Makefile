@@ -46,7 +46,7 @@ $(CATALOGUE).mo: $(CATALOGUE).po $(VENV)/.installed
 # After changing any _() text: extract it and merge it into the Chinese catalogue, then translate what is new.
 update-translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --omit-header -o assistant/translations/messages.pot .
-	$(BIN)/pybabel update -i assistant/translations/messages.pot -d assistant/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i assistant/translations/messages.pot -d assistant/translations --no-fuzzy-matching --ignore-obsolete
 
 # As root, install what is missing; otherwise say exactly what is missing and carry on (the kiosk runs without them).
 system-packages:

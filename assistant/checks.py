@@ -76,6 +76,12 @@ def run(session: Session, *, id_text: str, venue: str, at: datetime, hash_key: b
     return _check(record, place, resident, outcome)
 
 
+def preview(session: Session, *, number: str, venue: Venue, at: datetime, hash_key: bytes) -> Outcome:
+    """What a check would decide, without logging anything (for the reviewers' demo page)."""
+    resident = _resident(session, identity.keyed_hash(number, hash_key))
+    return assess(resident.facts if resident else None, venue.policy, at)
+
+
 def load(session: Session, record_id: int) -> Check | None:
     """A logged check again, for showing its result once more (another language, a reload) without logging anew."""
     record = session.get(CheckRecord, record_id)

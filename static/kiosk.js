@@ -37,6 +37,7 @@
       }
       if (left <= 0) {
         window.clearInterval(timer);
+        form.elements.why.value = "timeout";  // the person has gone: the next one starts from the defaults
         form.submit();
       }
     }

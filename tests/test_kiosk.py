@@ -69,11 +69,11 @@ def test_typing_a_number_works_too(client, app):
 
 def test_the_result_speaks_the_resident_language_unless_the_person_chose(client):
     client.post("/kiosk/metro/check", data={"card": card_index("310110195009150632")})
-    assert 'lang="en"' in client.get("/kiosk/metro/result").get_data(as_text=True)
-    client.post("/kiosk/metro/done")
+    assert html_lang(client, "/kiosk/metro/result") == "en"
+    client.post("/kiosk/metro/done", data={"why": "timeout"})
     client.get("/kiosk/metro/card?lang=zh")  # chosen by the person this visit
     client.post("/kiosk/metro/check", data={"card": card_index("310110195009150632")})
-    assert 'lang="zh-Hans"' in client.get("/kiosk/metro/result").get_data(as_text=True)
+    assert html_lang(client, "/kiosk/metro/result") == "zh-Hans"
 
 
 def test_switching_language_on_the_result_does_not_log_again(client, app):
@@ -83,14 +83,35 @@ def test_switching_language_on_the_result_does_not_log_again(client, app):
     assert len(records(app)) == 1
 
 
-def test_start_again_clears_the_result_and_the_language(client):
-    client.get("/kiosk/metro/card?lang=en")
+def html_lang(client, path="/kiosk/metro/"):
+    return client.get(path).get_data(as_text=True).split('<html lang="')[1].split('"')[0]
+
+
+def test_start_again_forgets_the_result_and_keeps_the_persons_own_choices(client):
+    client.get("/kiosk/metro/card?lang=en&size=200&contrast=high")
     client.post("/kiosk/metro/check", data={"card": 0})
-    done = client.post("/kiosk/metro/done")
+    done = client.post("/kiosk/metro/done", data={"why": "start_again"})
     assert done.status_code == 303 and done.headers["Location"] == "/kiosk/metro/"
     again = client.get("/kiosk/metro/result")
     assert again.status_code == 302 and again.headers["Location"] == "/kiosk/metro/"
-    assert 'lang="zh-Hans"' in client.get("/kiosk/metro/").get_data(as_text=True)
+    assert html_lang(client) == "en"
+    assert 'class="size-200 contrast-high"' in client.get("/kiosk/metro/").get_data(as_text=True)
+
+
+def test_when_the_screen_clears_itself_the_next_person_gets_the_defaults(client):
+    client.get("/kiosk/metro/card?lang=en&size=200&contrast=high")
+    client.post("/kiosk/metro/check", data={"card": 0})
+    client.post("/kiosk/metro/done", data={"why": "timeout"})
+    assert client.get("/kiosk/metro/result").status_code == 302
+    assert html_lang(client) == "zh-Hans"
+    assert 'class="size-100 contrast-standard"' in client.get("/kiosk/metro/").get_data(as_text=True)
+
+
+def test_the_residents_own_language_does_not_outlast_them(client):
+    client.post("/kiosk/metro/check", data={"card": [c.number for c in CARDS].index("310110195009150632")})
+    assert html_lang(client, "/kiosk/metro/result") == "en"
+    client.post("/kiosk/metro/done", data={"why": "start_again"})
+    assert html_lang(client) == "zh-Hans"
 
 
 def test_a_result_is_not_shown_at_another_venue(client):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from assistant.config import PROJECT_ROOT
 from tests.conftest import DEMO_NUMBERS, check_page, no_full_number
+from tests.plain import too_long
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -79,6 +80,13 @@ def test_every_interface_text_has_a_chinese_translation():
     untranslated = [m.id for m in catalogue if m.id and not m.string]
     assert untranslated == []
     assert (PROJECT_ROOT / "assistant/translations/zh/LC_MESSAGES/messages.mo").exists(), "run make setup"
+
+
+def test_every_interface_text_is_in_short_sentences_in_both_languages():
+    with open(PROJECT_ROOT / "assistant/translations/zh/LC_MESSAGES/messages.po", "rb") as f:
+        catalogue = [m for m in read_po(f) if m.id]
+    problems = [s for m in catalogue for s in too_long(m.id, "en") + too_long(m.string, "zh")]
+    assert problems == []
 
 
 def test_every_template_text_is_in_the_catalogue():

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, errors, kiosk, language, pages
+from . import api, errors, kiosk, pages, preferences, reviewer
 
 
 def setup(app: Flask) -> None:
-    language.init_app(app)
+    preferences.init_app(app)
     errors.init_app(app)
     app.after_request(_security_headers)
     app.register_blueprint(pages.bp)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(reviewer.bp)
 
 
 CSP = (

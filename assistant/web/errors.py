@@ -9,7 +9,7 @@ from flask import Flask, jsonify, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from . import language, services
+from . import preferences, services
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def _page(status: int, kind: str):
         code = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(
             status, "service_unavailable"
         )
-        message = services.texts().error("service_unavailable", language.current()) if status >= 500 else code
+        message = services.texts().error("service_unavailable", preferences.language()) if status >= 500 else code
         return jsonify(error={"code": code, "message": message}), status
     return render_template("error.html", kind=kind), status
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from .. import checks, identity
 from ..models import Venue
-from . import language, services
+from . import preferences, services
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def card(venue: str):
 
 def _card_page(venue: Venue, error: str | None = None):
     cards = [{"index": i, "scenario": c.scenario} for i, c in enumerate(services.demo_cards())]
-    message = services.texts().error(error, language.current()) if error else None
+    message = services.texts().error(error, preferences.language()) if error else None
     return render_template("kiosk/card.html", venue=venue, cards=cards, error=message), (400 if error else 200)
 
 
@@ -66,7 +66,7 @@ def check(venue: str):
         # The typed number is not shown again: it is cleared, so nobody behind can read it.
         return _card_page(place, error.code)
     if result.language and not session.get("lang_chosen"):
-        language.choose(result.language, by_person=False)
+        preferences.choose_language(result.language, by_person=False)
     session["result"] = {"id": result.record_id, "venue": place.slug, "shown": int(time.time())}
     return redirect(url_for("kiosk.result", venue=place.slug), code=303)
 
@@ -91,7 +91,7 @@ def result(venue: str):
         shown = checks.load(s, kept["id"])
     if shown is None:
         return redirect(url_for("kiosk.home", venue=place.slug))
-    lang = language.current()
+    lang = preferences.language()
     described = checks.describe(shown, services.texts(), lang)
     return render_template(
         "kiosk/result.html", venue=place, result=described, seconds=current_app.config["RESULT_SECONDS"]
@@ -100,10 +100,20 @@ def result(venue: str):
 
 @bp.post("/<venue>/done")
 def done(venue: str):
-    """Start again (or the countdown ran out): forget the result and give the next person the default language."""
-    for key in ("result", "lang", "lang_chosen"):
-        session.pop(key, None)
+    """Start again, or the countdown ran out: the result is forgotten either way."""
+    session.pop("result", None)
+    preferences.forget(person_left=request.form.get("why") == "timeout")
     return redirect(url_for("kiosk.home", venue=venue), code=303)
+
+
+@bp.get("/<venue>/settings")
+def settings(venue: str):
+    """Text size, contrast and language on one screen; "Done" goes back to the screen the person came from."""
+    place = _venue(venue)
+    back = request.args.get("back", "")
+    if not back.startswith(f"/kiosk/{place.slug}/") or "//" in back or "\\" in back:
+        back = url_for("kiosk.home", venue=place.slug)
+    return render_template("kiosk/settings.html", venue=place, back=back)
 
 
 @bp.post("/<venue>/help")
