@@ -16,4 +16,5 @@ def too_long(text: str, lang: str) -> list[str]:
     if lang == "en":
         return [s for s in sentences(text, lang) if len(s.split()) >= EN_WORDS]
     # A placeholder, a number, a date or a Latin word reads as one unit, like one character.
-    return [s for s in sentences(text, lang) if len(re.sub(r"%\(\w+\)s|\{\w+\}|[\x21-\x7e]+", "某", s)) >= ZH_CHARACTERS]
+    units = r"%\(\w+\)s|\{\w+\}|[\x21-\x7e]+"
+    return [s for s in sentences(text, lang) if len(re.sub(units, "某", s)) >= ZH_CHARACTERS]

@@ -38,7 +38,8 @@ def demo():
             }
             for index, card in enumerate(services.demo_cards())
         ]
-    return render_template("reviewer/demo.html", venues=venues, rows=rows, errors=ERROR_EXAMPLES, texts=services.texts())
+    texts = services.texts()
+    return render_template("reviewer/demo.html", venues=venues, rows=rows, errors=ERROR_EXAMPLES, texts=texts)
 
 
 @bp.get("/accessibility")

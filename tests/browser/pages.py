@@ -1,0 +1,35 @@
+"""Every page the app serves, by endpoint, and how a browser reaches it. Kept beside the URL map:
+test_every_route_is_listed fails when a new page has no entry here."""
+
+# endpoint -> path (the result is reached by tapping a demo card on the card screen first)
+PAGES = {
+    "pages.landing": "/",
+    "pages.policy": "/policy",
+    "reviewer.demo": "/demo",
+    "reviewer.accessibility": "/accessibility",
+    "kiosk.home": "/kiosk/metro/",
+    "kiosk.card": "/kiosk/metro/card",
+    "kiosk.result": "/kiosk/metro/result",
+    "kiosk.settings": "/kiosk/metro/settings",
+    "kiosk.help_coming": "/kiosk/metro/help",
+}
+KIOSK_PAGES = {k: v for k, v in PAGES.items() if k.startswith("kiosk.")}
+# GET routes that are not pages: redirects, JSON and files.
+NOT_PAGES = {"static", "kiosk.start", "kiosk.check_again", "api.openapi"}
+# The states of a screen worth checking on their own.
+EXTRA_STATES = {"kiosk.card (error)": "/kiosk/metro/card", "missing page": "/no/such/page"}
+
+
+def open_page(page, base: str, endpoint: str, query: str = "") -> None:
+    """Go to the page as a person would; for the result, tap demo card 8 (red, three reasons) first."""
+    if endpoint == "kiosk.result":
+        page.goto(f"{base}/kiosk/metro/card?{query}")
+        page.locator("button[name=card][value='7']").click()
+        page.wait_for_url(f"{base}/kiosk/metro/result")
+    elif endpoint == "kiosk.card (error)":
+        page.goto(f"{base}/kiosk/metro/card?{query}")
+        page.locator("#id_number").fill("12345")
+        page.locator("#id_number").press("Enter")
+        page.wait_for_selector(".error-summary")
+    else:
+        page.goto(f"{base}{PAGES.get(endpoint) or EXTRA_STATES[endpoint]}?{query}")

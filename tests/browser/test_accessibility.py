@@ -1,0 +1,43 @@
+"""axe-core on every page, in both languages, at every text size, in high contrast and in forced colours."""
+
+import pytest
+
+from assistant import create_app
+from tests.browser.pages import EXTRA_STATES, KIOSK_PAGES, NOT_PAGES, PAGES, open_page
+
+pytestmark = pytest.mark.browser
+MODES = {
+    "size100": ("size=100&contrast=standard", {}),
+    "size150": ("size=150&contrast=standard", {}),
+    "size200": ("size=200&contrast=standard", {}),
+    "high-contrast": ("size=100&contrast=high", {}),
+    "system-contrast-more": ("size=100", {"contrast": "more"}),
+    "forced-colours": ("size=100&contrast=standard", {"forced_colors": "active"}),
+}
+
+
+def test_every_route_is_listed(tmp_path):
+    app = create_app({"INSTANCE_PATH": tmp_path, "TESTING": True})
+    routes = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    assert routes - set(PAGES) - NOT_PAGES == set(), "add the new page to tests/browser/pages.py"
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("endpoint", list(PAGES) + list(EXTRA_STATES))
+def test_no_axe_violations(page, live_server, endpoint, lang, mode, assert_accessible):
+    query, media = MODES[mode]
+    if media:
+        page.emulate_media(**media)
+    open_page(page, live_server, endpoint, f"lang={lang}&{query}")
+    assert_accessible(page, f"{endpoint} {lang} {mode}")
+
+
+@pytest.mark.parametrize("mode", ["size100", "size200", "high-contrast"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("endpoint", list(KIOSK_PAGES) + ["kiosk.card (error)"])
+def test_screenshots_of_every_kiosk_screen(page, live_server, endpoint, lang, mode, screenshot):
+    page.set_viewport_size({"width": 1080, "height": 1920})  # a portrait kiosk screen
+    open_page(page, live_server, endpoint, f"lang={lang}&{MODES[mode][0]}")
+    name = endpoint.replace("kiosk.", "").replace(" (error)", "-error")
+    assert screenshot(page, f"screen-{name}-{lang}-{mode}").stat().st_size > 10_000
