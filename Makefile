@@ -8,7 +8,7 @@ PORT ?= 5000
 SYSTEM_PACKAGES := espeak-ng sox chromium fonts-noto-cjk
 CATALOGUE := assistant/translations/zh/LC_MESSAGES/messages
 
-.PHONY: run test setup test-setup system-packages require-system-packages translations update-translations lint clean
+.PHONY: run test bench setup test-setup system-packages require-system-packages translations update-translations lint clean
 
 run: setup system-packages
 	$(BIN)/assistant seed --if-empty
@@ -18,6 +18,10 @@ run: setup system-packages
 test: test-setup require-system-packages
 	$(BIN)/ruff check assistant tests
 	$(BIN)/pytest
+
+# Speed, size and memory figures, printed (not asserted in unit tests).
+bench: setup
+	$(BIN)/python bench/page_weight.py
 
 setup: $(VENV)/.installed $(CATALOGUE).mo
 

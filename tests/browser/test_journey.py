@@ -172,3 +172,34 @@ def test_axe_finds_problems_on_a_bad_page(page, axe):
     )
     found = {v["id"] for v in axe(page)}
     assert {"color-contrast-enhanced", "target-size", "label", "image-alt", "html-has-lang"} <= found, found
+
+
+def test_settings_by_keyboard_alone_and_back_to_where_the_person_was(page, live_server):
+    page.goto(f"{live_server}/kiosk/metro/card?lang=en&size=100&contrast=standard")
+    tab_to(page, "e.textContent.trim() === 'Text size and contrast'")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Text size and contrast")
+    tab_to(page, "e.textContent.includes('Largest text')")
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_class("size-200 contrast-standard")
+    expect(page.get_by_role("link", name="Largest text")).to_have_attribute("aria-current", "true")
+    tab_to(page, "e.textContent.trim() === 'Light on black'")
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_class("size-200 contrast-high")
+    tab_to(page, "e.textContent.trim() === 'Done'")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server}/kiosk/metro/card")
+    expect(page.locator("html")).to_have_class("size-200 contrast-high")
+
+
+def test_call_staff_by_keyboard_alone(page, live_server):
+    page.goto(f"{live_server}/kiosk/metro/?lang=en")
+    tab_to(page, "e.textContent.trim() === 'Call staff'")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("A staff member is coming")
+    expect(page.get_by_role("status")).to_contain_text("Someone will come to help you")
+
+
+def test_settings_never_send_the_person_to_another_site(page, live_server):
+    page.goto(f"{live_server}/kiosk/metro/settings?back=https://example.org/&lang=en")
+    expect(page.get_by_role("link", name="Done")).to_have_attribute("href", "/kiosk/metro/")

@@ -112,3 +112,14 @@ def test_focus_is_always_visible_and_never_trapped(page, live_server, endpoint, 
     header_bottom = page.evaluate("() => document.querySelector('header').getBoundingClientRect().bottom + scrollY")
     body_tops = [s["top"] for s in stops if s["top"] >= header_bottom]
     assert body_tops == sorted(body_tops), stops
+
+
+@pytest.mark.parametrize("size", ["100", "200"])
+def test_call_staff_is_in_the_same_place_on_every_kiosk_screen(page, live_server, size):
+    page.set_viewport_size(KIOSK_VIEWPORT)
+    places = {}
+    for endpoint in KIOSK_SCREENS:
+        open_page(page, live_server, endpoint, f"lang=en&size={size}")
+        box = page.get_by_role("button", name="Call staff").bounding_box()
+        places[endpoint] = (round(box["x"]), round(box["y"]), round(box["width"]), round(box["height"]))
+    assert len(set(places.values())) == 1, places
