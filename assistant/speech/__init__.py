@@ -1,0 +1,87 @@
+"""Speech: text in, audio out, in Mandarin and English, cached on disk by everything that changes the sound.
+
+The words spoken are the words shown: callers pass the same strings the screen shows; `prepare` only rewrites how
+numbers, dates and times are said. Nothing here knows about Flask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from . import audio, prepare
+from .engines import VOICES, Engine, SpeechUnavailable, pick
+from .prepare import Unspeakable
+
+__all__ = ["SpeechService", "SpeechUnavailable", "Unspeakable"]
+
+
+class SpeechService:
+    def __init__(self, cache_dir: Path, engine: Engine | str | None = None):
+        self.cache_dir = Path(cache_dir)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.engine = engine if isinstance(engine, Engine) else pick(engine)
+        self.synthesised = 0  # how many files this service has made (the rest came from the cache)
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
+
+    @property
+    def available(self) -> bool:
+        return self.engine.available
+
+    def key(self, text: str, lang: str, slow: bool = False) -> str:
+        """The cache key: engine, voice, rate, pace, preparation version and the prepared text."""
+        spoken = prepare.prepare(text, lang)
+        identity = self.engine.identity(VOICES[lang], slow)
+        material = f"{identity}|{'slow' if slow else 'normal'}|prep{prepare.VERSION}|{lang}|{spoken}"
+        return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+    def path(self, key: str) -> Path:
+        return self.cache_dir / f"{key}.{audio.extension()}"
+
+    def audio(self, text: str, lang: str, slow: bool = False) -> Path:
+        """The audio for this text, from the cache or made now (atomically: no reader sees half a file)."""
+        key = self.key(text, lang, slow)
+        target = self.path(key)
+        if target.exists():
+            return target
+        with self._lock_for(key):
+            if target.exists():
+                return target
+            if not self.available:
+                raise SpeechUnavailable("no speech engine")
+            self._make(prepare.prepare(text, lang), VOICES[lang], slow, target)
+            self.synthesised += 1
+        return target
+
+    def _lock_for(self, key: str) -> threading.Lock:
+        with self._locks_lock:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def _make(self, spoken: str, voice, slow: bool, target: Path) -> None:
+        with tempfile.TemporaryDirectory(dir=self.cache_dir, prefix=".work-") as work:
+            work = Path(work)
+            wav = work / "speech.wav"
+            if not slow:
+                self.engine.synthesise(spoken, voice, False, wav)
+            elif self.engine.varies_rate:
+                # One call, the pauses written into the text as SSML breaks, at the engine's slower rate.
+                breaks = "".join(
+                    f'{escape(piece)}<break time="{int(audio.PAUSES[pause] * 1000)}ms"/>'
+                    for piece, pause in prepare.clauses(spoken)
+                )
+                self.engine.synthesise(f"<speak>{breaks}</speak>", voice, True, wav, ssml=True)
+            else:
+                pieces = []
+                for index, (piece, pause) in enumerate(prepare.clauses(spoken)):
+                    pieces.append((work / f"piece{index}.wav", pause))
+                    self.engine.synthesise(piece, voice, True, pieces[-1][0])
+                audio.join_with_pauses(pieces, wav)
+            tempo = audio.SLOW_TEMPO if slow and not self.engine.varies_rate and audio.sox() else None
+            partial = work / f"partial{target.suffix}"
+            audio.finish(wav, partial, tempo)
+            os.replace(partial, target)
