@@ -8,6 +8,7 @@ from jinja2 import StrictUndefined
 from . import config as settings
 from .db import Database
 from .seeding import demo_cards
+from .speech import SpeechService
 from .texts import Texts
 
 
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         "db": database,
         "texts": Texts.load(app.config["SEEDS_DIR"]),
         "demo_cards": demo_cards(app.config["SEEDS_DIR"]),
+        "speech": SpeechService(app.config["SPEECH_CACHE"], app.config["SPEECH_ENGINE"]),
     }
 
     from .web import setup

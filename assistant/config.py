@@ -35,7 +35,12 @@ def load(overrides: dict | None = None) -> dict:
         "DEFAULT_LANGUAGE": env.get("ASSISTANT_LANGUAGE", "zh"),
         "KIOSK_VENUE": env.get("ASSISTANT_VENUE", "metro"),
         # How long a result stays on screen before it clears (a warning comes 20 s before; "More time" adds this again).
-        "RESULT_SECONDS": int(env.get("ASSISTANT_RESULT_SECONDS", "60")),
+        "RESULT_SECONDS": max(30, int(env.get("ASSISTANT_RESULT_SECONDS", "60"))),
+        # espeak (Linux default), pyttsx3 (Windows and macOS default) or none.
+        "SPEECH_ENGINE": env.get("ASSISTANT_SPEECH_ENGINE") or None,
+        "SPEECH_CACHE": Path(env.get("ASSISTANT_SPEECH_CACHE") or instance / "speech-cache"),
+        # With a headset (private listening) the reasons are spoken with the result; in public only on request.
+        "PRIVATE_LISTENING": env.get("ASSISTANT_PRIVATE_LISTENING", "") in ("1", "true", "yes"),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

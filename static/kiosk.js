@@ -34,10 +34,12 @@
       shown.textContent = String(Math.max(left, 0));
       if (left === warnAt) {
         warning.textContent = warningText;  // role="alert": read out once, focus stays where it is
+        document.dispatchEvent(new CustomEvent("kiosk:warning"));  // and spoken (speech.js)
       }
       if (left <= 0) {
         window.clearInterval(timer);
         form.elements.why.value = "timeout";  // the person has gone: the next one starts from the defaults
+        window.sessionStorage.removeItem("speechVolume");
         form.submit();
       }
     }

@@ -62,9 +62,16 @@ def prepare_zh(text: str) -> str:
     return text.replace("×", "乘").replace("X", "叉")
 
 
-ORDINAL = {1: "first", 2: "second", 3: "third", 21: "twenty-first", 22: "twenty-second", 23: "twenty-third",
-           31: "thirty-first"}
-MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December")
+ORDINAL = {
+    1: "first",
+    2: "second",
+    3: "third",
+    21: "twenty-first",
+    22: "twenty-second",
+    23: "twenty-third",
+    31: "thirty-first",
+}
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 
 
 def _en_time(match: re.Match) -> str:
@@ -86,7 +93,9 @@ def _en_day(day: int) -> str:
 
 
 def prepare_en(text: str) -> str:
-    text = re.sub(rf"\b(\d{{1,2}}) ({MONTHS}) (\d{{4}}),", lambda m: f"the {_en_day(int(m[1]))} of {m[2]} {m[3]}, at", text)
+    text = re.sub(
+        rf"\b(\d{{1,2}}) ({MONTHS}) (\d{{4}}),", lambda m: f"the {_en_day(int(m[1]))} of {m[2]} {m[3]}, at", text
+    )
     text = re.sub(rf"\b(\d{{1,2}}) ({MONTHS})\b", lambda m: f"the {_en_day(int(m[1]))} of {m[2]}", text)
     text = re.sub(r"\b(\d{1,2}):(\d{2})\b", _en_time, text)
     return text

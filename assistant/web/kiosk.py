@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, session, url_for
 
 from .. import checks, identity
+from ..speech import SpeechUnavailable, Unspeakable
 from ..models import Venue
-from . import preferences, services
+from . import preferences, services, spoken
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 log = logging.getLogger(__name__)
 
 # However the page behaves, a result is not kept for the next person longer than this.
 RESULT_MAX_AGE = 600
+ERROR_CODES = ("id_invalid_length", "id_invalid_characters", "id_invalid_checksum", "id_invalid_birth_date")
 
 
 def _venue(slug: str) -> Venue:
@@ -24,6 +26,14 @@ def _venue(slug: str) -> Venue:
     if venue is None:
         abort(404)
     return venue
+
+
+@bp.context_processor
+def _speech_globals() -> dict:
+    return {
+        "speech_available": services.speech().available,
+        "private_listening": current_app.config["PRIVATE_LISTENING"],
+    }
 
 
 @bp.get("/")
@@ -44,7 +54,8 @@ def card(venue: str):
 def _card_page(venue: Venue, error: str | None = None):
     cards = [{"index": i, "scenario": c.scenario} for i, c in enumerate(services.demo_cards())]
     message = services.texts().error(error, preferences.language()) if error else None
-    return render_template("kiosk/card.html", venue=venue, cards=cards, error=message), (400 if error else 200)
+    page = render_template("kiosk/card.html", venue=venue, cards=cards, error=message, error_code=error)
+    return page, (400 if error else 200)
 
 
 @bp.get("/<venue>/check")
@@ -80,22 +91,47 @@ def _number_from_form() -> str | None:
     return request.form.get("id_number", "")[:64]
 
 
-@bp.get("/<venue>/result")
-def result(venue: str):
-    place = _venue(venue)
+def _shown_result(place: Venue) -> dict | None:
+    """The result on this kiosk's screen now, described in the screen's language; None once it has gone."""
     kept = session.get("result")
     if not kept or kept.get("venue") != place.slug or time.time() - kept.get("shown", 0) > RESULT_MAX_AGE:
         session.pop("result", None)
-        return redirect(url_for("kiosk.home", venue=place.slug))
+        return None
     with services.db().session() as s:
         shown = checks.load(s, kept["id"])
-    if shown is None:
+    return checks.describe(shown, services.texts(), preferences.language()) if shown else None
+
+
+@bp.get("/<venue>/result")
+def result(venue: str):
+    place = _venue(venue)
+    described = _shown_result(place)
+    if described is None:
         return redirect(url_for("kiosk.home", venue=place.slug))
-    lang = preferences.language()
-    described = checks.describe(shown, services.texts(), lang)
     return render_template(
         "kiosk/result.html", venue=place, result=described, seconds=current_app.config["RESULT_SECONDS"]
     )
+
+
+@bp.get("/<venue>/speech/<screen>")
+def speech(venue: str, screen: str):
+    """A screen's speech as audio, made from the same words the screen shows (cached; new sentences made now)."""
+    place = _venue(venue)
+    if screen not in spoken.SCREENS:
+        abort(404)
+    result = _shown_result(place) if screen in ("result", "why") else None
+    if screen in ("result", "why") and result is None:
+        abort(404)
+    error = request.args.get("error")
+    error_text = services.texts().error(error, preferences.language()) if error in ERROR_CODES else None
+    lang = preferences.language()
+    text = spoken.script(screen, lang, result=result, error=error_text, private=current_app.config["PRIVATE_LISTENING"])
+    try:
+        path = services.speech().audio(text, lang, slow=request.args.get("pace") == "slow")
+    except (SpeechUnavailable, Unspeakable) as problem:
+        log.warning("no speech for the %s screen: %s", screen, type(problem).__name__)
+        abort(503)
+    return send_file(path, mimetype="audio/ogg" if path.suffix == ".ogg" else "audio/wav", max_age=0)
 
 
 @bp.post("/<venue>/done")

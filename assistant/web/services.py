@@ -21,6 +21,10 @@ def demo_cards():
     return current_app.extensions["assistant"]["demo_cards"]
 
 
+def speech():
+    return current_app.extensions["assistant"]["speech"]
+
+
 def hash_key() -> bytes:
     return current_app.config["ID_HASH_KEY"].encode()
 

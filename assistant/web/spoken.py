@@ -1,0 +1,61 @@
+"""What each kiosk screen says aloud: the very strings its template shows (the same msgids, the same result
+texts), joined into whole sentences. tests/browser/test_speech.py checks every spoken sentence is on the screen."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+SCREENS = ("home", "card", "result", "why", "warning", "settings", "help")
+
+
+def _sentence(text: str, lang: str) -> str:
+    """Headings and button labels get a full stop, so the voice pauses after them as after a sentence."""
+    text = text.strip()
+    if text and text[-1] not in ".!?。！？:：":
+        text += "。" if lang == "zh" else "."
+    return text
+
+
+def join(pieces: list[str], lang: str) -> str:
+    return ("" if lang == "zh" else " ").join(_sentence(p, lang) for p in pieces if p)
+
+
+def why(result: dict) -> list[str]:
+    pieces = []
+    for reason in result["reasons"]:
+        pieces += [reason["title"], reason["text"], _("What you can do:") + " " + reason["next_step"]]
+    return pieces
+
+
+def script(
+    screen: str, lang: str, *, result: dict | None = None, error: str | None = None, private: bool = False
+) -> str:
+    """The text spoken for a screen (or a part of one: "why", "warning")."""
+    if screen == "home":
+        pieces = [
+            _("Check your health code"),
+            _("You do not need a phone. Your ID card is enough."),
+            _("Tap your ID card"),
+        ]
+    elif screen == "card":
+        pieces = [
+            error,
+            _("Tap your ID card"),
+            _("This kiosk shows demo cards in place of a real card reader. Tap one card."),
+            _("Or type the number"),
+            _("18 characters on the front of the card. The last one can be X."),
+        ]
+    elif screen == "result":
+        # In public: the decision and what happens next. The reasons only through a headset, or on "Hear why".
+        pieces = [result["speech"]["text"]] + (why(result) if private else [])
+    elif screen == "why":
+        pieces = why(result)
+    elif screen == "warning":
+        pieces = [_("The screen will clear soon. Press More time if you need it.")]
+    elif screen == "settings":
+        pieces = [_("Text size and contrast"), _("Tap a choice. It stays until you finish.")]
+    elif screen == "help":
+        pieces = [_("A staff member is coming"), _("Please wait here. Someone will come to help you.")]
+    else:
+        raise KeyError(screen)
+    return join(pieces, lang)

@@ -1,0 +1,78 @@
+// The kiosk's voice: each screen's speech plays when it appears; Repeat, Slower, Stop and volume control it;
+// any other tap stops it; new speech replaces old. A missing or broken audio file never breaks the page.
+(function () {
+  "use strict";
+
+  var section = document.querySelector("[data-speech]");
+  if (!section) { return; }
+  var main = section.querySelector("[data-speech-main]");
+  var why = section.querySelector("[data-speech-why]");
+  var warning = section.querySelector("[data-speech-warning]");
+  var all = [main, why, warning].filter(Boolean);
+  var levelText = section.querySelector("[data-speech-level]");
+  var failed = section.querySelector("[data-speech-failed]");
+  var LEVELS = [0.4, 0.7, 1.0];
+  // The volume a person chooses lasts for their visit only (cleared when the screen is finished with).
+  var level = parseInt(window.sessionStorage.getItem("speechVolume") || "2", 10);
+
+  function stopAll() {
+    all.forEach(function (audio) { audio.pause(); });
+  }
+
+  function play(audio, slow) {
+    stopAll();  // new speech replaces old
+    var wanted = slow ? audio.getAttribute("data-slow-src") : audio.getAttribute("src");
+    if (audio.getAttribute("data-playing-src") !== wanted) {
+      audio.src = wanted;
+      audio.setAttribute("data-playing-src", wanted);
+    }
+    audio.currentTime = 0;
+    var started = audio.play();
+    if (started && started.catch) { started.catch(function () {}); }  // autoplay refused: the text is on screen
+  }
+
+  function showLevel() {
+    all.forEach(function (audio) { audio.volume = LEVELS[level]; });
+    levelText.textContent = levelText.getAttribute("data-template").replace("{level}", String(level + 1));
+    levelText.hidden = false;
+    window.sessionStorage.setItem("speechVolume", String(level));
+  }
+
+  var actions = {
+    repeat: function () { play(main, main.getAttribute("data-playing-src") === main.getAttribute("data-slow-src")); },
+    slower: function () { play(main, true); },
+    stop: stopAll,
+    why: function () { play(why, false); },
+    quieter: function () { level = Math.max(0, level - 1); showLevel(); },
+    louder: function () { level = Math.min(LEVELS.length - 1, level + 1); showLevel(); }
+  };
+
+  all.forEach(function (audio) {
+    audio.setAttribute("data-playing-src", audio.getAttribute("src"));
+    audio.addEventListener("error", function () {
+      failed.hidden = false;
+      section.setAttribute("data-speech-state", "failed");
+    });
+  });
+  section.querySelector(".speech-controls").hidden = false;
+  showLevel();
+
+  section.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-speech-action]");
+    if (button) { actions[button.getAttribute("data-speech-action")](); }
+  });
+
+  // Any tap outside the speech controls stops the current speech.
+  document.addEventListener("pointerdown", function (event) {
+    if (!event.target.closest(".speech-controls")) { stopAll(); }
+  }, true);
+
+  document.addEventListener("kiosk:warning", function () {
+    if (warning) { play(warning, false); }
+  });
+
+  // The next person starts at the default volume.
+  document.querySelectorAll("form[data-done-form], form[data-forget-volume]").forEach(function (form) {
+    form.addEventListener("submit", function () { window.sessionStorage.removeItem("speechVolume"); });
+  });
+})();
