@@ -8,8 +8,8 @@ import time
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, session, url_for
 
 from .. import checks, identity
-from ..speech import SpeechUnavailable, Unspeakable
 from ..models import Venue
+from ..speech import SpeechUnavailable, Unspeakable
 from . import preferences, services, spoken
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
