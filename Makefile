@@ -12,6 +12,7 @@ CATALOGUE := assistant/translations/zh/LC_MESSAGES/messages
 
 run: setup system-packages
 	$(BIN)/assistant seed --if-empty
+	$(BIN)/assistant speech prerender
 	@echo "Starting the kiosk: open http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 

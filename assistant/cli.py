@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import click
 from babel.support import Translations
 
-from . import checks, clock, identity, residents, seeding
+from . import checks, clock, identity, residents, seeding, terminal
 from . import config as settings
 from .db import Database
+from .speech import SpeechService, SpeechUnavailable, Unspeakable
+from .speech.player import NoSoundDevice, play
+from .speech.prepare import join_sentences
 from .texts import LANGUAGES, Texts
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -26,6 +31,12 @@ class Context:
         self.db.create_all()
         self.texts = Texts.load(self.config["SEEDS_DIR"])
         self.hash_key = self.config["ID_HASH_KEY"].encode()
+
+    def now(self):
+        return clock.now(self.config["VALIDATION_AT"])
+
+    def speech(self) -> SpeechService:
+        return SpeechService(self.config["SPEECH_CACHE"], self.config["SPEECH_ENGINE"])
 
 
 def _fail(message: str, code: str | None = None, as_json: bool = False) -> None:
@@ -106,7 +117,19 @@ def import_residents(file: Path):
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language (default: the resident's own).")
 @click.option("--at", "at_text", default=None, help="The validation clock, ISO 8601 (default: now).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def check(id_number: str, venue: str | None, lang: str | None, at_text: str | None, as_json: bool):
+@click.option("--speak", is_flag=True, help="Say the decision and what to do next.")
+@click.option("--slow", is_flag=True, help="Speak at the slower pace.")
+@click.option("--audio-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the speech to FILE.")
+def check(
+    id_number: str,
+    venue: str | None,
+    lang: str | None,
+    at_text: str | None,
+    as_json: bool,
+    speak: bool,
+    slow: bool,
+    audio_out: Path | None,
+):
     """Check one person at a venue, as the kiosk does, and log the check."""
     ctx = Context()
     if id_number == "-":
@@ -124,10 +147,116 @@ def check(id_number: str, venue: str | None, lang: str | None, at_text: str | No
         _fail(ctx.texts.error(error.code, lang or "en"), error.code, as_json)
     lang = lang or result.language or ctx.config["DEFAULT_LANGUAGE"]
     described = checks.describe(result, ctx.texts, lang)
+    if speak or audio_out:
+        described["speech"]["audio"] = str(_speak(ctx, described["speech"]["text"], lang, slow, audio_out, as_json))
     if as_json:
         click.echo(json.dumps(described, ensure_ascii=False, indent=2))
     else:
         click.echo(render_plain(described, lang))
+
+
+def _speak(ctx: Context, text: str, lang: str, slow: bool, audio_out: Path | None, as_json: bool = False) -> Path:
+    """Write the speech to --audio-out, or play it on the sound device; say plainly when neither can be done."""
+    try:
+        path = ctx.speech().audio(text, lang, slow)
+    except SpeechUnavailable:
+        _fail("There is no speech engine here. Install espeak-ng (make run does).", "speech_unavailable", as_json)
+    except Unspeakable:
+        _fail("That text looks like an ID number, so it is not spoken aloud.", "speech_refused", as_json)
+    if audio_out:
+        if audio_out.suffix.lower() not in ("", path.suffix) and shutil.which("sox"):
+            subprocess.run(["sox", str(path), str(audio_out)], check=True, capture_output=True, timeout=60)
+        else:
+            shutil.copyfile(path, audio_out)
+        return audio_out
+    try:
+        play(path)
+    except NoSoundDevice:
+        _fail(
+            "There is no sound device here. Use --audio-out FILE to save the speech instead.",
+            "no_sound_device",
+            as_json,
+        )
+    return path
+
+
+@main.command()
+@click.argument("text")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True)
+@click.option("--slow", is_flag=True, help="The slower pace: longer pauses, a slower voice.")
+@click.option("--audio-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the speech to FILE.")
+def say(text: str, lang: str, slow: bool, audio_out: Path | None):
+    """Say TEXT aloud (or into --audio-out) in the kiosk's voice."""
+    path = _speak(Context(), text, lang, slow, audio_out)
+    if audio_out:
+        click.echo(f"Speech written to {path}")
+
+
+@main.command()
+@click.argument("topic", required=False)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="zh", show_default=True)
+@click.option("--speak", is_flag=True, help="Read the topic aloud.")
+@click.option("--slow", is_flag=True)
+@click.option("--audio-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the speech to FILE.")
+def policy(topic: str | None, lang: str, speak: bool, slow: bool, audio_out: Path | None):
+    """Print (and speak) an explanation topic; without TOPIC, list them."""
+    ctx = Context()
+    topics = ctx.texts.topics
+    if topic is None:
+        for name, entry in topics.items():
+            click.echo(f"{name}: {entry['title'][lang]}")
+        return
+    if topic not in topics:
+        _fail(f"No topic {topic!r}. Topics: {', '.join(topics)}", "topic_unknown")
+    entry = topics[topic]
+    click.echo("\n\n".join([entry["title"][lang], *entry["paragraphs"][lang]]))
+    if speak or audio_out:
+        _speak(ctx, join_sentences([entry["title"][lang], *entry["paragraphs"][lang]], lang), lang, slow, audio_out)
+
+
+@main.group()
+def speech():
+    """The kiosk's speech."""
+
+
+@speech.command()
+def prerender():
+    """Make the audio for every fixed prompt, in both languages and both paces, so nothing waits for it."""
+    from flask_babel import force_locale
+
+    from . import create_app
+    from .web.spoken import fixed_prompts
+
+    app = create_app()
+    service = app.extensions["assistant"]["speech"]
+    if not service.available:
+        click.echo("No speech engine here: nothing to prerender (the kiosk will show text only).", err=True)
+        return
+    jobs = []
+    with app.test_request_context():
+        for lang in LANGUAGES:
+            with force_locale(lang):
+                jobs += [(text, lang) for text in fixed_prompts(app.extensions["assistant"]["texts"], lang)]
+            jobs += [(text, lang) for text in terminal.prompts(lang)]
+    jobs = [(text, lang, slow) for text, lang in dict.fromkeys(jobs) for slow in (False, True)]
+    before = service.synthesised
+    with click.progressbar(jobs, label="Speech prompts", show_pos=True) as bar:
+        for text, lang, slow in bar:
+            service.audio(text, lang, slow)
+    click.echo(f"{len(jobs)} prompts ready ({service.synthesised - before} made now, the rest already cached).")
+
+
+@main.command(name="terminal")
+@click.option("--venue", default=None, help="Venue slug (default: the kiosk's venue).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None)
+@click.option("--audio-dir", type=click.Path(file_okay=False, path_type=Path), help="Keep each spoken audio file here.")
+def terminal_mode(venue: str | None, lang: str | None, audio_dir: Path | None):
+    """An interactive, spoken check desk: type an ID number; then why, repeat, slower, language or quit."""
+    ctx = Context()
+    if audio_dir:
+        audio_dir.mkdir(parents=True, exist_ok=True)
+    venue = venue or ctx.config["KIOSK_VENUE"]
+    terminal.Session(ctx, venue, lang or ctx.config["DEFAULT_LANGUAGE"], audio_dir).run()
 
 
 def render_plain(result: dict, lang: str) -> str:

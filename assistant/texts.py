@@ -29,8 +29,9 @@ MONTHS_EN = (
 class Texts:
     """Looks up a status, decision, reason or error text and fills in its details."""
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, topics: dict | None = None):
         self.data = data
+        self.topics = topics or {}  # explanation topics from seeds/policy.toml, in file order
 
     @classmethod
     def load(cls, seeds_dir: Path) -> Texts:
@@ -73,7 +74,10 @@ class Texts:
 @lru_cache(maxsize=4)
 def _load(seeds_dir: str) -> Texts:
     with open(Path(seeds_dir) / "texts.toml", "rb") as f:
-        return Texts(tomllib.load(f))
+        data = tomllib.load(f)
+    with open(Path(seeds_dir) / "policy.toml", "rb") as f:
+        topics = tomllib.load(f)
+    return Texts(data, topics)
 
 
 def format_value(value, lang: str) -> str:

@@ -3,6 +3,19 @@
 (function () {
   "use strict";
 
+  // Pages read aloud paragraph by paragraph: each Read aloud button plays its paragraph on one shared player.
+  var player = document.querySelector("[data-speak-player]");
+  if (player) {
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-speak-src]");
+      if (!button) { return; }
+      player.pause();
+      player.src = button.getAttribute("data-speak-src");
+      var started = player.play();
+      if (started && started.catch) { started.catch(function () {}); }
+    });
+  }
+
   var section = document.querySelector("[data-speech]");
   if (!section) { return; }
   var main = section.querySelector("[data-speech-main]");

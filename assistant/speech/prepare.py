@@ -113,3 +113,16 @@ def clauses(text: str) -> list[tuple[str, str]]:
         parts = [p.strip() for p in CLAUSE_END.split(sentence) if p.strip()]
         pieces += [(p, "clause") for p in parts[:-1]] + [(parts[-1], "sentence")]
     return pieces
+
+
+def _sentence(text: str, lang: str) -> str:
+    """Headings and button labels get a full stop, so the voice pauses after them as after a sentence."""
+    text = text.strip()
+    if text and text[-1] not in ".!?。！？:：":
+        text += "。" if lang == "zh" else "."
+    return text
+
+
+def join_sentences(pieces: list[str], lang: str) -> str:
+    """Whole sentences, one after another, as the screen shows them."""
+    return ("" if lang == "zh" else " ").join(_sentence(p, lang) for p in pieces if p)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import logging
+
+from flask import Blueprint, abort, render_template, request, send_file
 from sqlalchemy import select
 
 from ..models import Venue
 from ..rules import STATUS_REASONS
-from . import services
+from ..speech import SpeechUnavailable
+from . import preferences, services
 
 bp = Blueprint("pages", __name__)
+log = logging.getLogger(__name__)
 
 VENUE_REASONS = ("status_not_allowed", "no_test", "test_too_old", "vaccination_incomplete")
 
@@ -31,3 +35,32 @@ def policy():
         venue_reasons=VENUE_REASONS,
         texts=services.texts(),
     )
+
+
+def _topic(name: str) -> dict:
+    topic = services.texts().topics.get(name)
+    if topic is None:
+        abort(404)
+    return topic
+
+
+@bp.get("/policy/<topic>")
+def policy_topic(topic: str):
+    """One explanation topic in large text, each paragraph with its own Read aloud button."""
+    return render_template(
+        "policy_topic.html", name=topic, topic=_topic(topic), speech_available=services.speech().available
+    )
+
+
+@bp.get("/policy/<topic>/speech/<int:paragraph>")
+def policy_speech(topic: str, paragraph: int):
+    lang = preferences.language()
+    paragraphs = _topic(topic)["paragraphs"][lang]
+    if paragraph >= len(paragraphs):
+        abort(404)
+    try:
+        path = services.speech().audio(paragraphs[paragraph], lang, slow=request.args.get("pace") == "slow")
+    except SpeechUnavailable:
+        log.warning("no speech for policy topic %s", topic)
+        abort(503)
+    return send_file(path, mimetype="audio/ogg" if path.suffix == ".ogg" else "audio/wav", max_age=0)

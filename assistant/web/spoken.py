@@ -5,19 +5,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ..checks import speech_text
+from ..speech.prepare import join_sentences as join
+
 SCREENS = ("home", "card", "result", "why", "warning", "settings", "help")
-
-
-def _sentence(text: str, lang: str) -> str:
-    """Headings and button labels get a full stop, so the voice pauses after them as after a sentence."""
-    text = text.strip()
-    if text and text[-1] not in ".!?。！？:：":
-        text += "。" if lang == "zh" else "."
-    return text
-
-
-def join(pieces: list[str], lang: str) -> str:
-    return ("" if lang == "zh" else " ").join(_sentence(p, lang) for p in pieces if p)
 
 
 def why(result: dict) -> list[str]:
@@ -59,3 +50,13 @@ def script(
     else:
         raise KeyError(screen)
     return join(pieces, lang)
+
+
+def fixed_prompts(texts, lang: str) -> list[str]:
+    """Every sentence the kiosk speaks that does not depend on a person: prerendered, so nothing waits."""
+    codes = ("id_invalid_length", "id_invalid_characters", "id_invalid_checksum", "id_invalid_birth_date")
+    prompts = [script(screen, lang) for screen in ("home", "card", "settings", "help", "warning")]
+    prompts += [script("card", lang, error=texts.error(code, lang)) for code in codes]
+    prompts += [speech_text(texts, decision, lang) for decision in ("admit", "refer")]
+    prompts += [p for topic in texts.topics.values() for p in topic["paragraphs"][lang]]
+    return prompts

@@ -5,6 +5,7 @@ test_every_route_is_listed fails when a new page has no entry here."""
 PAGES = {
     "pages.landing": "/",
     "pages.policy": "/policy",
+    "pages.policy_topic": "/policy/health-code",
     "reviewer.demo": "/demo",
     "reviewer.accessibility": "/accessibility",
     "kiosk.home": "/kiosk/metro/",
@@ -15,7 +16,7 @@ PAGES = {
 }
 KIOSK_PAGES = {k: v for k, v in PAGES.items() if k.startswith("kiosk.")}
 # GET routes that are not pages: redirects, JSON and files.
-NOT_PAGES = {"static", "kiosk.start", "kiosk.check_again", "api.openapi"}
+NOT_PAGES = {"static", "kiosk.start", "kiosk.check_again", "api.openapi", "kiosk.speech", "pages.policy_speech"}
 # The states of a screen worth checking on their own.
 EXTRA_STATES = {"kiosk.card (error)": "/kiosk/metro/card", "missing page": "/no/such/page"}
 
