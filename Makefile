@@ -4,8 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# Speech, audio tools, the browser for page tests and kiosk mode, and Chinese fonts.
-SYSTEM_PACKAGES := espeak-ng sox chromium fonts-noto-cjk
+# Speech, audio tools, the browser for page tests and kiosk mode, Chinese fonts, and tmux for the terminal tests.
+SYSTEM_PACKAGES := espeak-ng sox chromium fonts-noto-cjk tmux
 CATALOGUE := assistant/translations/zh/LC_MESSAGES/messages
 
 .PHONY: run test bench setup test-setup system-packages require-system-packages translations update-translations lint clean

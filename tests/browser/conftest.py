@@ -47,13 +47,18 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The kiosk served by waitress, as `assistant serve` does, on a free port."""
+def live_app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("browser-instance")
     app = create_app({"INSTANCE_PATH": instance, "VALIDATION_AT": ANCHOR.isoformat(), "TESTING": True})
     with app.extensions["assistant"]["db"].session() as s:
         seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The kiosk served by waitress, as `assistant serve` does, on a free port."""
+    server = waitress.create_server(live_app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
