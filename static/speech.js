@@ -60,12 +60,16 @@
     louder: function () { level = Math.min(LEVELS.length - 1, level + 1); showLevel(); }
   };
 
+  function showFailed() {
+    failed.hidden = false;
+    section.setAttribute("data-speech-state", "failed");
+  }
+
   all.forEach(function (audio) {
     audio.setAttribute("data-playing-src", audio.getAttribute("src"));
-    audio.addEventListener("error", function () {
-      failed.hidden = false;
-      section.setAttribute("data-speech-state", "failed");
-    });
+    audio.addEventListener("error", showFailed);
+    // It may have failed before this script ran (the screen's speech starts loading at once).
+    if (audio.error || audio.networkState === HTMLMediaElement.NETWORK_NO_SOURCE) { showFailed(); }
   });
   section.querySelector(".speech-controls").hidden = false;
   showLevel();
