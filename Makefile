@@ -23,6 +23,7 @@ test: test-setup require-system-packages
 # Speed, size and memory figures, printed (not asserted in unit tests).
 bench: setup
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/speech.py
 
 setup: $(VENV)/.installed $(CATALOGUE).mo
 

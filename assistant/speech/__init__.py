@@ -65,23 +65,26 @@ class SpeechService:
     def _make(self, spoken: str, voice, slow: bool, target: Path) -> None:
         with tempfile.TemporaryDirectory(dir=self.cache_dir, prefix=".work-") as work:
             work = Path(work)
-            wav = work / "speech.wav"
-            if not slow:
-                self.engine.synthesise(spoken, voice, False, wav)
-            elif self.engine.varies_rate:
-                # One call, the pauses written into the text as SSML breaks, at the engine's slower rate.
-                breaks = "".join(
-                    f'{escape(piece)}<break time="{int(audio.PAUSES[pause] * 1000)}ms"/>'
-                    for piece, pause in prepare.clauses(spoken)
-                )
-                self.engine.synthesise(f"<speak>{breaks}</speak>", voice, True, wav, ssml=True)
-            else:
-                pieces = []
-                for index, (piece, pause) in enumerate(prepare.clauses(spoken)):
-                    pieces.append((work / f"piece{index}.wav", pause))
-                    self.engine.synthesise(piece, voice, True, pieces[-1][0])
-                audio.join_with_pauses(pieces, wav)
-            tempo = audio.SLOW_TEMPO if slow and not self.engine.varies_rate and audio.sox() else None
             partial = work / f"partial{target.suffix}"
-            audio.finish(wav, partial, tempo)
+            if self.engine.varies_rate:
+                # One call, straight into the cache's format; the slower pace has its pauses written in as SSML.
+                if slow:
+                    breaks = "".join(
+                        f'{escape(piece)}<break time="{int(audio.PAUSES[pause] * 1000)}ms"/>'
+                        for piece, pause in prepare.clauses(spoken)
+                    )
+                    self.engine.synthesise(f"<speak>{breaks}</speak>", voice, True, partial, ssml=True)
+                else:
+                    self.engine.synthesise(spoken, voice, False, partial)
+            else:
+                wav = work / "speech.wav"
+                if slow:  # clause by clause, joined with pauses, then a gentler tempo
+                    pieces = []
+                    for index, (piece, pause) in enumerate(prepare.clauses(spoken)):
+                        pieces.append((work / f"piece{index}.wav", pause))
+                        self.engine.synthesise(piece, voice, True, pieces[-1][0])
+                    audio.join_with_pauses(pieces, wav)
+                else:
+                    self.engine.synthesise(spoken, voice, False, wav)
+                audio.finish(wav, partial, audio.SLOW_TEMPO if slow and audio.sox() else None)
             os.replace(partial, target)

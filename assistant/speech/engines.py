@@ -68,15 +68,34 @@ class EspeakEngine(Engine):
         return bool(self.command)
 
     def synthesise(self, text: str, voice: Voice, slow: bool, out: Path, ssml: bool = False) -> None:
+        """Write `out` as WAV, or, for any other suffix, stream the voice straight into sox to encode it."""
         if not self.command:
             raise SpeechUnavailable("espeak-ng is not installed")
         rate = voice.slow_words_per_minute if slow else voice.words_per_minute
-        args = [self.command, "-v", voice.espeak, "-s", str(rate), "-w", str(out), "-z"]
-        if ssml:
-            args.append("-m")
+        # The text goes in on stdin: never on a command line, where other users could read it.
+        args = [self.command, "-v", voice.espeak, "-s", str(rate), "-z", "--stdin"] + (["-m"] if ssml else [])
         try:
-            # The text goes in on stdin: never on a command line, where other users could read it.
-            subprocess.run([*args, "--stdin"], input=text.encode(), capture_output=True, timeout=20, check=True)
+            if out.suffix == ".wav":
+                subprocess.run(
+                    [*args, "-w", str(out)], input=text.encode(), capture_output=True, timeout=20, check=True
+                )
+                return
+            # Both at once: sox encodes while espeak-ng is still speaking, which halves the wait for a new sentence.
+            voice_process = subprocess.Popen(
+                [*args, "--stdout"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
+            encoder = subprocess.Popen(
+                ["sox", "-t", "wav", "-", "-C", "3", str(out)],
+                stdin=voice_process.stdout,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            voice_process.stdout.close()
+            voice_process.stdin.write(text.encode())
+            voice_process.stdin.close()
+            if voice_process.wait(timeout=20) or encoder.wait(timeout=20):
+                raise subprocess.CalledProcessError(encoder.returncode or voice_process.returncode, "espeak-ng | sox")
+            encoder.stderr.close()
         except (OSError, subprocess.SubprocessError) as error:
             raise SpeechUnavailable(f"espeak-ng failed: {type(error).__name__}") from None
 

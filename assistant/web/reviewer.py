@@ -39,7 +39,11 @@ def demo():
             for index, card in enumerate(services.demo_cards())
         ]
     texts = services.texts()
-    return render_template("reviewer/demo.html", venues=venues, rows=rows, errors=ERROR_EXAMPLES, texts=texts)
+    speech = services.speech()
+    engine = speech.engine.name if speech.available else "none"
+    return render_template(
+        "reviewer/demo.html", venues=venues, rows=rows, errors=ERROR_EXAMPLES, texts=texts, speech_engine=engine
+    )
 
 
 @bp.get("/accessibility")
