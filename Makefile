@@ -17,7 +17,7 @@ run: setup system-packages
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
 test: test-setup require-system-packages
-	$(BIN)/ruff check assistant tests
+	$(BIN)/ruff check assistant tests bench
 	$(BIN)/pytest
 
 # Speed, size and memory figures, printed (not asserted in unit tests).
@@ -71,7 +71,7 @@ require-system-packages: system-packages
 	if [ -n "$$missing" ]; then echo "The tests need these system packages: $$missing"; exit 1; fi
 
 lint: test-setup
-	$(BIN)/ruff check assistant tests
+	$(BIN)/ruff check assistant tests bench
 	$(BIN)/ruff format --check assistant tests
 
 clean:

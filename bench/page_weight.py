@@ -33,8 +33,10 @@ def main() -> int:
             seed(s, app.config["SEEDS_DIR"], app.config["ID_HASH_KEY"].encode(), clock.now())
         client = app.test_client()
         worst = 0
-        print(f"{'screen':<12}{'html':>10}{'assets':>10}{'total':>10}  (target < {TARGET // 1024} KB)"
-              f"{'speech':>10} (audio, streamed after the page)")
+        print(
+            f"{'screen':<12}{'html':>10}{'assets':>10}{'total':>10}  (target < {TARGET // 1024} KB)"
+            f"{'speech':>10} (audio, streamed after the page)"
+        )
         for lang in ("zh", "en"):
             client.get(f"/kiosk/metro/card?lang={lang}")
             client.post("/kiosk/metro/check", data={"card": 7})  # red, three reasons: the longest result

@@ -48,7 +48,8 @@ def main() -> int:
                     start = time.perf_counter()
                     speech.audio(template.format(n=n), lang, slow=slow)
                     times.append(time.perf_counter() - start)
-                report(f"new sentence, {lang}, {'slower' if slow else 'normal'} pace", times, TARGET_MS if not slow else None)
+                pace = "slower" if slow else "normal"
+                report(f"new sentence, {lang}, {pace} pace", times, None if slow else TARGET_MS)
         with app.extensions["assistant"]["db"].session() as s:
             seed(s, app.config["SEEDS_DIR"], app.config["ID_HASH_KEY"].encode(), clock.now())
         client = app.test_client()
