@@ -15,6 +15,8 @@ LENGTH = 18
 # ISO 7064 MOD 11-2: weights are 2^(17-i) mod 11, and the check value maps to these characters.
 WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 CHECK_CHARACTERS = "10X98765432"
+# Every way a number can be wrong, in the order they are checked (DESIGN.md's codes).
+ERROR_CODES = ("id_invalid_length", "id_invalid_characters", "id_invalid_checksum", "id_invalid_birth_date")
 
 
 class IdNumberError(ValueError):

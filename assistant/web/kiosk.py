@@ -17,7 +17,6 @@ log = logging.getLogger(__name__)
 
 # However the page behaves, a result is not kept for the next person longer than this.
 RESULT_MAX_AGE = 600
-ERROR_CODES = ("id_invalid_length", "id_invalid_characters", "id_invalid_checksum", "id_invalid_birth_date")
 
 
 def _venue(slug: str) -> Venue:
@@ -123,7 +122,7 @@ def speech(venue: str, screen: str):
     if screen in ("result", "why") and result is None:
         abort(404)
     error = request.args.get("error")
-    error_text = services.texts().error(error, preferences.language()) if error in ERROR_CODES else None
+    error_text = services.texts().error(error, preferences.language()) if error in identity.ERROR_CODES else None
     lang = preferences.language()
     text = spoken.script(screen, lang, result=result, error=error_text, private=current_app.config["PRIVATE_LISTENING"])
     try:

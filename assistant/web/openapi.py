@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-ERROR_CODES = [
-    "id_invalid_length",
-    "id_invalid_characters",
-    "id_invalid_checksum",
-    "id_invalid_birth_date",
-    "venue_unknown",
-    "method_unavailable",
-    "request_invalid",
-    "at_invalid",
-    "lang_invalid",
-]
+from ..identity import ERROR_CODES as ID_ERROR_CODES
+
+ERROR_CODES = [*ID_ERROR_CODES, "venue_unknown", "method_unavailable", "request_invalid", "at_invalid", "lang_invalid"]
 
 
 def _schemas() -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..checks import speech_text
+from ..identity import ERROR_CODES
 from ..speech.prepare import join_sentences as join
 
 SCREENS = ("home", "card", "result", "why", "warning", "settings", "help")
@@ -54,9 +55,8 @@ def script(
 
 def fixed_prompts(texts, lang: str) -> list[str]:
     """Every sentence the kiosk speaks that does not depend on a person: prerendered, so nothing waits."""
-    codes = ("id_invalid_length", "id_invalid_characters", "id_invalid_checksum", "id_invalid_birth_date")
     prompts = [script(screen, lang) for screen in ("home", "card", "settings", "help", "warning")]
-    prompts += [script("card", lang, error=texts.error(code, lang)) for code in codes]
+    prompts += [script("card", lang, error=texts.error(code, lang)) for code in ERROR_CODES]
     prompts += [speech_text(texts, decision, lang) for decision in ("admit", "refer")]
     prompts += [p for topic in texts.topics.values() for p in topic["paragraphs"][lang]]
     return prompts
