@@ -69,7 +69,7 @@
     audio.setAttribute("data-playing-src", audio.getAttribute("src"));
     audio.addEventListener("error", showFailed);
     // It may have failed before this script ran (the screen's speech starts loading at once).
-    if (audio.error || audio.networkState === HTMLMediaElement.NETWORK_NO_SOURCE) { showFailed(); }
+    if (audio.error) { showFailed(); }
   });
   section.querySelector(".speech-controls").hidden = false;
   showLevel();
