@@ -24,6 +24,7 @@ test: test-setup require-system-packages
 bench: setup
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/speech.py
+	$(BIN)/python bench/passes.py
 
 setup: $(VENV)/.installed $(CATALOGUE).mo
 

@@ -25,7 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        MAX_CONTENT_LENGTH=1024 * 1024,
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # a camera frame, base64-encoded in JSON, with room to spare
         BABEL_TRANSLATION_DIRECTORIES=str(root / "assistant" / "translations"),
     )
     app.config.update(config)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import identity
+from . import identity, pass_office, passes
 from .clock import SHANGHAI, from_storage, to_storage
 from .models import CheckRecord, Resident, Venue
 from .rules import Outcome, assess
@@ -48,16 +48,30 @@ def mask_name(name: str) -> str:
     return name[:1] + "*"
 
 
-def run(session: Session, *, id_text: str, venue: str, at: datetime, hash_key: bytes, method: str = "id_card") -> Check:
-    """Validate the number, assess the resident at `at` for the venue, and write one check-log record.
+def run(session: Session, *, id_text: str, venue: str, at: datetime, hash_key: bytes) -> Check:
+    """Check a person by ID number: validate it, assess them at `at` for the venue, write one check-log record.
 
     Raises identity.IdNumberError or CheckError; nothing is written then.
     """
     resident_id = identity.parse(id_text, today=at.date())
+    id_hash = identity.keyed_hash(resident_id.number, hash_key)
+    return _assess_and_log(session, id_hash, resident_id.masked, venue, at, "id_card")
+
+
+def run_pass(session: Session, *, token: str, venue: str, at: datetime, keys: passes.Keys) -> Check:
+    """Check a person by printed pass: verify it offline, find whose it is, then as for an ID card.
+
+    Raises passes.PassError or CheckError; nothing is written then.
+    """
+    found = passes.verify(keys, token, at.astimezone(SHANGHAI).date())
+    record = pass_office.live_record(session, found)
+    return _assess_and_log(session, record.id_hash, record.masked_id, venue, at, "pass")
+
+
+def _assess_and_log(session: Session, id_hash: str, masked_id: str, venue: str, at: datetime, method: str) -> Check:
     place = session.get(Venue, venue)
     if place is None:
         raise CheckError("venue_unknown")
-    id_hash = identity.keyed_hash(resident_id.number, hash_key)
     resident = _resident(session, id_hash)
     outcome = assess(resident.facts if resident else None, place.policy, at)
     record = CheckRecord(
@@ -68,7 +82,7 @@ def run(session: Session, *, id_text: str, venue: str, at: datetime, hash_key: b
         status=outcome.status,
         decision=outcome.decision,
         reason_codes=" ".join(r.code for r in outcome.reasons),
-        masked_id=resident_id.masked,
+        masked_id=masked_id,
         id_hash=id_hash,
     )
     session.add(record)

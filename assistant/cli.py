@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from babel.support import Translations
 
-from . import checks, clock, identity, residents, seeding, terminal
+from . import checks, cli_passes, clock, identity, images, passes, residents, seeding, terminal
 from . import config as settings
 from .db import Database
 from .speech import SpeechService, SpeechUnavailable, Unspeakable
@@ -34,6 +34,9 @@ class Context:
 
     def now(self):
         return clock.now(self.config["VALIDATION_AT"])
+
+    def keys(self) -> passes.Keys:
+        return passes.Keys(self.config["PASS_KEYS"])
 
     def speech(self) -> SpeechService:
         return SpeechService(self.config["SPEECH_CACHE"], self.config["SPEECH_ENGINE"])
@@ -107,12 +110,8 @@ def import_residents(file: Path):
 
 
 @main.command()
-@click.option(
-    "--id",
-    "id_number",
-    required=True,
-    help="The ID number; '-' reads it from standard input (keeps it out of shell history).",
-)
+@click.option("--id", "id_number", help="The ID number; '-' reads it from standard input (keeps it out of history).")
+@click.option("--pass", "pass_token", help="A printed pass: its token, or a picture of the card.")
 @click.option("--venue", default=None, help="Venue slug (default: the kiosk's venue).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language (default: the resident's own).")
 @click.option("--at", "at_text", default=None, help="The validation clock, ISO 8601 (default: now).")
@@ -121,7 +120,8 @@ def import_residents(file: Path):
 @click.option("--slow", is_flag=True, help="Speak at the slower pace.")
 @click.option("--audio-out", type=click.Path(dir_okay=False, path_type=Path), help="Write the speech to FILE.")
 def check(
-    id_number: str,
+    id_number: str | None,
+    pass_token: str | None,
     venue: str | None,
     lang: str | None,
     at_text: str | None,
@@ -132,19 +132,24 @@ def check(
 ):
     """Check one person at a venue, as the kiosk does, and log the check."""
     ctx = Context()
+    if (id_number is None) == (pass_token is None):
+        _fail("Give one of --id NUMBER or --pass TOKEN|IMAGE.", "request_invalid", as_json)
     if id_number == "-":
         id_number = sys.stdin.readline()
     try:
         at = clock.parse_time(at_text) if at_text else clock.now(ctx.config["VALIDATION_AT"])
     except ValueError:
         _fail(ctx.texts.error("at_invalid", lang or "en"), "at_invalid", as_json)
+    venue = venue or ctx.config["KIOSK_VENUE"]
     try:
         with ctx.db.session() as s:
-            result = checks.run(
-                s, id_text=id_number, venue=venue or ctx.config["KIOSK_VENUE"], at=at, hash_key=ctx.hash_key
-            )
-    except (identity.IdNumberError, checks.CheckError) as error:
-        _fail(ctx.texts.error(error.code, lang or "en"), error.code, as_json)
+            if pass_token is not None:
+                token = cli_passes.token_from(pass_token)
+                result = checks.run_pass(s, token=token, venue=venue, at=at, keys=ctx.keys())
+            else:
+                result = checks.run(s, id_text=id_number, venue=venue, at=at, hash_key=ctx.hash_key)
+    except (identity.IdNumberError, checks.CheckError, passes.PassError, images.ImageProblem) as error:
+        _fail(ctx.texts.error(error.code, lang or "en", getattr(error, "details", None)), error.code, as_json)
     lang = lang or result.language or ctx.config["DEFAULT_LANGUAGE"]
     described = checks.describe(result, ctx.texts, lang)
     if speak or audio_out:
@@ -278,3 +283,6 @@ def render_plain(result: dict, lang: str) -> str:
                 f"   {_('What you can do:')} {reason['next_step']}",
             ]
     return "\n".join(lines)
+
+
+cli_passes.register(main, Context, _fail)

@@ -38,6 +38,8 @@ def load(overrides: dict | None = None) -> dict:
         "RESULT_SECONDS": max(30, int(env.get("ASSISTANT_RESULT_SECONDS", "60"))),
         # espeak (Linux default), pyttsx3 (Windows and macOS default) or none.
         "SPEECH_ENGINE": env.get("ASSISTANT_SPEECH_ENGINE") or None,
+        # Pass signing keys (private and public); a kiosk that only verifies needs the .pub files alone.
+        "PASS_KEYS": Path(env.get("ASSISTANT_PASS_KEYS") or instance / "pass-keys"),
         "SPEECH_CACHE": Path(env.get("ASSISTANT_SPEECH_CACHE") or instance / "speech-cache"),
         # With a headset (private listening) the reasons are spoken with the result; in public only on request.
         "PRIVATE_LISTENING": env.get("ASSISTANT_PRIVATE_LISTENING", "") in ("1", "true", "yes"),

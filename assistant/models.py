@@ -5,7 +5,7 @@ No full identity number is stored anywhere: residents and checks are found by th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Index, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -83,3 +83,18 @@ class CheckRecord(Base):
     reason_codes: Mapped[str] = mapped_column(String(400))  # space-separated, most serious first
     masked_id: Mapped[str] = mapped_column(String(18))
     id_hash: Mapped[str] = mapped_column(String(64))
+
+
+class PassRecord(Base):
+    """A printed pass: which resident it stands for (by keyed hash), its dates, and whether it was revoked."""
+
+    __tablename__ = "pass_record"
+    __table_args__ = (Index("ix_pass_record_id_hash", "id_hash"),)
+
+    pass_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64))
+    masked_id: Mapped[str] = mapped_column(String(18))
+    key_id: Mapped[int]
+    issued_on: Mapped[date]
+    expires_on: Mapped[date]
+    revoked_at: Mapped[datetime | None]

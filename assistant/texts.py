@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,8 +49,9 @@ class Texts:
     def decision_next(self, code: str, lang: str) -> str:
         return self.data["decision"][code]["next"][lang]
 
-    def error(self, code: str, lang: str) -> str:
-        return self.data["error"][code][lang]
+    def error(self, code: str, lang: str, details: dict | None = None) -> str:
+        text = self.data["error"][code][lang]
+        return text.format(**{k: format_value(v, lang) for k, v in details.items()}) if details else text
 
     def reason_title(self, code: str, lang: str) -> str:
         return self.data["reason"][code]["title"][lang]
@@ -83,6 +84,12 @@ def _load(seeds_dir: str) -> Texts:
 def format_value(value, lang: str) -> str:
     if isinstance(value, datetime):
         return format_moment(value, lang)
+    if isinstance(value, date):
+        return (
+            f"{value.year}年{value.month}月{value.day}日"
+            if lang == "zh"
+            else f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+        )
     if isinstance(value, dict):  # a name in both languages, such as a venue's
         return value[lang]
     return str(value)

@@ -71,7 +71,10 @@ def test_every_demo_card_answers_and_is_logged_once_each(client, app):
         ({"method": "id_card", "id_number": "310101194803120245", "at": "soon"}, "at_invalid"),
         ({"method": "id_card", "id_number": "310101194803120245", "at": 5}, "at_invalid"),
         ({"method": "id_card", "id_number": "310101194803120245", "lang": "fr"}, "lang_invalid"),
-        ({"method": "pass", "token": "HC1:abc"}, "method_unavailable"),
+        ({"method": "pass", "token": "HC1:abc"}, "pass_not_recognised"),
+        ({"method": "pass", "token": "HCA1:abc"}, "pass_signature_invalid"),
+        ({"method": "pass", "image": "not base64!"}, "image_invalid"),
+        ({"method": "pass"}, "pass_unreadable"),
         ({"method": "face", "image": ""}, "method_unavailable"),
         ({"method": "telepathy"}, "request_invalid"),
         ([1, 2], "request_invalid"),
@@ -88,7 +91,7 @@ def test_bad_input_is_a_400_with_a_code_and_nothing_logged(client, app, body, co
 
 
 def test_a_request_that_is_too_large_is_refused_calmly(client):
-    response = post(client, json.dumps({"method": "id_card", "id_number": "1" * (2 * 1024 * 1024)}))
+    response = post(client, json.dumps({"method": "id_card", "id_number": "1" * (13 * 1024 * 1024)}))
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "request_too_large"
 

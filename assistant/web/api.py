@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import checks, clock, identity
+from .. import checks, clock, identity, images, passes
 from ..texts import LANGUAGES
 from . import services
 from .openapi import document
@@ -12,8 +15,24 @@ from .openapi import document
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def _error(code: str, lang: str, status: int = 400):
-    return jsonify(error={"code": code, "message": services.texts().error(code, lang)}), status
+def _error(code: str, lang: str, status: int = 400, details: dict | None = None):
+    return jsonify(error={"code": code, "message": services.texts().error(code, lang, details)}), status
+
+
+def _pass_token(body: dict) -> str:
+    """The token as a scanner typed it, or read from a camera frame sent as base64."""
+    if isinstance(body.get("token"), str):
+        return body["token"]
+    if not isinstance(body.get("image"), str):
+        raise passes.PassError("pass_unreadable")
+    try:
+        data = base64.b64decode(body["image"], validate=True)
+    except (binascii.Error, ValueError):
+        raise images.ImageProblem("image_invalid") from None
+    token = images.read_qr(data)
+    if token is None:
+        raise passes.PassError("pass_unreadable")
+    return token
 
 
 @bp.post("/checks")
@@ -28,22 +47,27 @@ def create_check():
     method = body.get("method", "id_card")
     if method not in checks.METHODS:
         return _error("request_invalid", message_lang)
-    if method != "id_card":
+    if method == "face":
         return _error("method_unavailable", message_lang)
-    id_number, venue = body.get("id_number"), body.get("venue", current_app.config["KIOSK_VENUE"])
-    if not isinstance(id_number, str) or not isinstance(venue, str):
-        return _error("id_invalid_length" if not isinstance(id_number, str) else "venue_unknown", message_lang)
+    venue = body.get("venue", current_app.config["KIOSK_VENUE"])
+    if not isinstance(venue, str):
+        return _error("venue_unknown", message_lang)
     try:
         at = clock.parse_time(body["at"]) if body.get("at") is not None else services.now()
     except (TypeError, ValueError, AttributeError):
         return _error("at_invalid", message_lang)
     try:
         with services.db().session() as s:
-            result = checks.run(s, id_text=id_number, venue=venue, at=at, hash_key=services.hash_key())
-    except identity.IdNumberError as error:
-        return _error(error.code, message_lang)
-    except checks.CheckError as error:
-        return _error(error.code, message_lang)
+            if method == "pass":
+                token = _pass_token(body)
+                result = checks.run_pass(s, token=token, venue=venue, at=at, keys=services.pass_keys())
+            else:
+                id_number = body.get("id_number")
+                if not isinstance(id_number, str):
+                    return _error("id_invalid_length", message_lang)
+                result = checks.run(s, id_text=id_number, venue=venue, at=at, hash_key=services.hash_key())
+    except (identity.IdNumberError, checks.CheckError, passes.PassError, images.ImageProblem) as error:
+        return _error(error.code, message_lang, details=getattr(error, "details", None))
     return jsonify(checks.describe(result, services.texts(), lang or result.language or message_lang))
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import date
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, session, url_for
 
-from .. import checks, identity
+from .. import checks, identity, images, passes
 from ..models import Venue
 from ..speech import SpeechUnavailable, Unspeakable
 from . import preferences, services, spoken
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 
 # However the page behaves, a result is not kept for the next person longer than this.
 RESULT_MAX_AGE = 600
+SPOKEN_ERRORS = (*identity.ERROR_CODES, *passes.ERROR_CODES, "image_invalid", "image_too_large")
 
 
 def _venue(slug: str) -> Venue:
@@ -57,6 +59,38 @@ def _card_page(venue: Venue, error: str | None = None):
     return page, (400 if error else 200)
 
 
+@bp.get("/<venue>/pass")
+def pass_screen(venue: str):
+    return _pass_page(_venue(venue))
+
+
+def _pass_page(venue: Venue, error: Exception | None = None):
+    details = getattr(error, "details", None) or {}
+    message = services.texts().error(error.code, preferences.language(), details) if error else None
+    query = {"error": error.code, **{k: v.isoformat() for k, v in details.items()}} if error else {}
+    page = render_template("kiosk/pass.html", venue=venue, error=message, speech_query=query)
+    return page, (400 if error else 200)
+
+
+@bp.post("/<venue>/pass")
+def check_pass(venue: str):
+    """A scanner typed the token (and Enter), or the camera (here: an uploaded picture) saw the card."""
+    place = _venue(venue)
+    upload = request.files.get("picture")
+    try:
+        if upload and upload.filename:
+            token = images.read_qr(upload.stream.read(images.MAX_BYTES + 1))
+            if token is None:
+                raise passes.PassError("pass_unreadable")
+        else:
+            token = request.form.get("token", "")[:512]
+        with services.db().session() as s:
+            result = checks.run_pass(s, token=token, venue=place.slug, at=services.now(), keys=services.pass_keys())
+    except (passes.PassError, images.ImageProblem, checks.CheckError) as error:
+        return _pass_page(place, error)
+    return _show(place, result)
+
+
 @bp.get("/<venue>/check")
 def check_again(venue: str):
     # The form posts here; a reload or a language switch lands back on the card screen.
@@ -75,6 +109,11 @@ def check(venue: str):
     except identity.IdNumberError as error:
         # The typed number is not shown again: it is cleared, so nobody behind can read it.
         return _card_page(place, error.code)
+    return _show(place, result)
+
+
+def _show(place: Venue, result: checks.Check):
+    """After any check: remember which result this screen shows (not the result itself) and go to it."""
     if result.language and not session.get("lang_chosen"):
         preferences.choose_language(result.language, by_person=False)
     session["result"] = {"id": result.record_id, "venue": place.slug, "shown": int(time.time())}
@@ -121,8 +160,7 @@ def speech(venue: str, screen: str):
     result = _shown_result(place) if screen in ("result", "why") else None
     if screen in ("result", "why") and result is None:
         abort(404)
-    error = request.args.get("error")
-    error_text = services.texts().error(error, preferences.language()) if error in identity.ERROR_CODES else None
+    error_text = _spoken_error(request.args)
     lang = preferences.language()
     text = spoken.script(screen, lang, result=result, error=error_text, private=current_app.config["PRIVATE_LISTENING"])
     try:
@@ -131,6 +169,18 @@ def speech(venue: str, screen: str):
         log.warning("no speech for the %s screen: %s", screen, type(problem).__name__)
         abort(503)
     return send_file(path, mimetype="audio/ogg" if path.suffix == ".ogg" else "audio/wav", max_age=0)
+
+
+def _spoken_error(args) -> str | None:
+    """The error a screen shows, from its code (and a pass's end date): nothing personal travels in the address."""
+    code = args.get("error")
+    if code not in SPOKEN_ERRORS:
+        return None
+    try:
+        details = {"date": date.fromisoformat(args["date"])} if code == "pass_expired" else {}
+    except (KeyError, ValueError):
+        return None
+    return services.texts().error(code, preferences.language(), details)
 
 
 @bp.post("/<venue>/done")

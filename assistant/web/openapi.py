@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from ..identity import ERROR_CODES as ID_ERROR_CODES
+from ..passes import ERROR_CODES as PASS_ERROR_CODES
 
-ERROR_CODES = [*ID_ERROR_CODES, "venue_unknown", "method_unavailable", "request_invalid", "at_invalid", "lang_invalid"]
+ERROR_CODES = [
+    *ID_ERROR_CODES,
+    *PASS_ERROR_CODES,
+    "image_invalid",
+    "image_too_large",
+    "venue_unknown",
+    "method_unavailable",
+    "request_invalid",
+    "at_invalid",
+    "lang_invalid",
+]
 
 
 def _schemas() -> dict:
@@ -12,16 +23,23 @@ def _schemas() -> dict:
     return {
         "CheckRequest": {
             "type": "object",
-            "required": ["method", "id_number"],
+            "required": ["method"],
             "properties": {
                 "method": {
                     "type": "string",
                     "enum": ["id_card", "pass", "face"],
-                    "description": "How the person came in. Only id_card is available so far.",
+                    "description": "How the person came in: id_card needs id_number; pass needs token or image. "
+                    "face is not available yet.",
                 },
                 "id_number": {
                     "type": "string",
                     "description": "The 18-character resident ID number, as the reader reads it.",
+                },
+                "token": {"type": "string", "description": "A printed pass's token, as a scanner types it."},
+                "image": {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "description": "A camera frame (PNG or JPEG) showing a printed pass; at most 8 MB.",
                 },
                 "venue": {
                     "type": "string",

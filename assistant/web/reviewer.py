@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import io
+
+from flask import Blueprint, abort, render_template, send_file
 from sqlalchemy import select
 
-from .. import checks
+from .. import checks, pass_card, pass_office
 from ..models import Venue
 from . import services
 
@@ -44,6 +46,31 @@ def demo():
     return render_template(
         "reviewer/demo.html", venues=venues, rows=rows, errors=ERROR_EXAMPLES, texts=texts, speech_engine=engine
     )
+
+
+@bp.post("/demo/pass/<int:index>")
+def demo_pass(index: int):
+    """A printable pass for a demo card's resident (any older one stops working), to show at the kiosk."""
+    cards = services.demo_cards()
+    if index >= len(cards):
+        abort(404)
+    with services.db().session() as s:
+        try:
+            token, record, resident = pass_office.issue(
+                s,
+                services.pass_keys(),
+                id_text=cards[index].number,
+                days=180,
+                today=services.now().date(),
+                hash_key=services.hash_key(),
+            )
+        except pass_office.PassOfficeError:
+            abort(404)  # the demo card that is not in the registry has no pass
+        card = pass_card.render(token, resident.name, record.expires_on)
+    image = io.BytesIO()
+    card.save(image, format="PNG", dpi=(pass_card.DPI, pass_card.DPI))
+    image.seek(0)
+    return send_file(image, mimetype="image/png", as_attachment=True, download_name=f"demo-pass-{index + 1}.png")
 
 
 @bp.get("/accessibility")

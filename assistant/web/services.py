@@ -25,6 +25,12 @@ def speech():
     return current_app.extensions["assistant"]["speech"]
 
 
+def pass_keys():
+    from ..passes import Keys
+
+    return Keys(current_app.config["PASS_KEYS"])
+
+
 def hash_key() -> bytes:
     return current_app.config["ID_HASH_KEY"].encode()
 

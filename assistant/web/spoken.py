@@ -7,9 +7,12 @@ from flask_babel import gettext as _
 
 from ..checks import speech_text
 from ..identity import ERROR_CODES
+from ..passes import ERROR_CODES as PASS_CODES
 from ..speech.prepare import join_sentences as join
 
-SCREENS = ("home", "card", "result", "why", "warning", "settings", "help")
+PASS_ERRORS = (*PASS_CODES, "image_invalid", "image_too_large")
+
+SCREENS = ("home", "card", "pass", "result", "why", "warning", "settings", "help")
 
 
 def why(result: dict) -> list[str]:
@@ -37,6 +40,13 @@ def script(
             _("Or type the number"),
             _("18 characters on the front of the card. The last one can be X."),
         ]
+    elif screen == "pass":
+        pieces = [
+            error,
+            _("Show your pass"),
+            _("Hold the code on your card under the scanner."),
+            _("Or take a picture of the card"),
+        ]
     elif screen == "result":
         # In public: the decision and what happens next. The reasons only through a headset, or on "Hear why".
         pieces = [result["speech"]["text"]] + (why(result) if private else [])
@@ -55,8 +65,10 @@ def script(
 
 def fixed_prompts(texts, lang: str) -> list[str]:
     """Every sentence the kiosk speaks that does not depend on a person: prerendered, so nothing waits."""
-    prompts = [script(screen, lang) for screen in ("home", "card", "settings", "help", "warning")]
+    prompts = [script(screen, lang) for screen in ("home", "card", "pass", "settings", "help", "warning")]
     prompts += [script("card", lang, error=texts.error(code, lang)) for code in ERROR_CODES]
+    pass_errors = [code for code in PASS_ERRORS if code != "pass_expired"]  # that one names its date
+    prompts += [script("pass", lang, error=texts.error(code, lang)) for code in pass_errors]
     prompts += [speech_text(texts, decision, lang) for decision in ("admit", "refer")]
     prompts += [p for topic in texts.topics.values() for p in topic["paragraphs"][lang]]
     return prompts

@@ -10,6 +10,7 @@ PAGES = {
     "reviewer.accessibility": "/accessibility",
     "kiosk.home": "/kiosk/metro/",
     "kiosk.card": "/kiosk/metro/card",
+    "kiosk.pass_screen": "/kiosk/metro/pass",
     "kiosk.result": "/kiosk/metro/result",
     "kiosk.settings": "/kiosk/metro/settings",
     "kiosk.help_coming": "/kiosk/metro/help",
@@ -18,7 +19,11 @@ KIOSK_PAGES = {k: v for k, v in PAGES.items() if k.startswith("kiosk.")}
 # GET routes that are not pages: redirects, JSON and files.
 NOT_PAGES = {"static", "kiosk.start", "kiosk.check_again", "api.openapi", "kiosk.speech", "pages.policy_speech"}
 # The states of a screen worth checking on their own.
-EXTRA_STATES = {"kiosk.card (error)": "/kiosk/metro/card", "missing page": "/no/such/page"}
+EXTRA_STATES = {
+    "kiosk.card (error)": "/kiosk/metro/card",
+    "kiosk.pass_screen (error)": "/kiosk/metro/pass",
+    "missing page": "/no/such/page",
+}
 
 
 def open_page(page, base: str, endpoint: str, query: str = "") -> None:
@@ -32,5 +37,12 @@ def open_page(page, base: str, endpoint: str, query: str = "") -> None:
         page.locator("#id_number").fill("12345")
         page.locator("#id_number").press("Enter")
         page.wait_for_selector(".error-summary")
+        page.wait_for_load_state("load")  # the element can be there before the style sheet is
+    elif endpoint == "kiosk.pass_screen (error)":
+        page.goto(f"{base}/kiosk/metro/pass?{query}")
+        page.locator("#token").fill("HELLO")
+        page.locator("#token").press("Enter")
+        page.wait_for_selector(".error-summary")
+        page.wait_for_load_state("load")
     else:
         page.goto(f"{base}{PAGES.get(endpoint) or EXTRA_STATES[endpoint]}?{query}")

@@ -35,9 +35,9 @@ def test_no_axe_violations(page, live_server, endpoint, lang, mode, assert_acces
 
 @pytest.mark.parametrize("mode", ["size100", "size200", "high-contrast"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("endpoint", list(KIOSK_PAGES) + ["kiosk.card (error)"])
+@pytest.mark.parametrize("endpoint", list(KIOSK_PAGES) + ["kiosk.card (error)", "kiosk.pass_screen (error)"])
 def test_screenshots_of_every_kiosk_screen(page, live_server, endpoint, lang, mode, screenshot):
     page.set_viewport_size({"width": 1080, "height": 1920})  # a portrait kiosk screen
     open_page(page, live_server, endpoint, f"lang={lang}&{MODES[mode][0]}")
-    name = endpoint.replace("kiosk.", "").replace(" (error)", "-error")
+    name = endpoint.replace("kiosk.", "").replace("_screen", "").replace(" (error)", "-error")
     assert screenshot(page, f"screen-{name}-{lang}-{mode}").stat().st_size > 10_000

@@ -1,0 +1,66 @@
+"""Issuing and revoking printed passes: one live pass per resident, found by keyed hash, never by number."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import identity, passes
+from .models import PassRecord, Resident
+
+
+class PassOfficeError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _resident(session: Session, id_text: str, hash_key: bytes, today: date) -> Resident:
+    number = identity.parse(id_text, today=today).number
+    resident = session.scalars(select(Resident).where(Resident.id_hash == identity.keyed_hash(number, hash_key)))
+    found = resident.one_or_none()
+    if found is None:
+        raise PassOfficeError("resident_unknown")
+    return found
+
+
+def revoke_all(session: Session, id_hash: str) -> int:
+    """Revoke every live pass of a resident (a lost card, or a new one issued). Returns how many."""
+    live = session.scalars(select(PassRecord).where(PassRecord.id_hash == id_hash, PassRecord.revoked_at.is_(None)))
+    now = datetime.now(UTC).replace(tzinfo=None)
+    count = 0
+    for record in live:
+        record.revoked_at = now
+        count += 1
+    return count
+
+
+def issue(session: Session, keys: passes.Keys, *, id_text: str, days: int, today: date, hash_key: bytes):
+    """A new pass for a resident in the registry; their older passes stop working. Returns (token, record, resident)."""
+    resident = _resident(session, id_text, hash_key, today)
+    revoke_all(session, resident.id_hash)
+    token, issued = passes.issue(keys, today, days)
+    record = PassRecord(
+        pass_id=issued.pass_id,
+        id_hash=resident.id_hash,
+        masked_id=resident.masked_id,
+        key_id=issued.key_id,
+        issued_on=issued.issued,
+        expires_on=issued.expires,
+    )
+    session.add(record)
+    return token, record, resident
+
+
+def revoke(session: Session, *, id_text: str, hash_key: bytes, today: date) -> int:
+    return revoke_all(session, _resident(session, id_text, hash_key, today).id_hash)
+
+
+def live_record(session: Session, found: passes.Pass) -> PassRecord:
+    """The registry's record of a verified pass; a revoked (or unknown) pass is refused."""
+    record = session.get(PassRecord, found.pass_id)
+    if record is None or record.revoked_at is not None:
+        raise passes.PassError("pass_revoked")
+    return record
