@@ -273,3 +273,11 @@ def test_the_command_line_issues_verifies_and_checks(cli_env, tmp_path):
         refused = run_cli(["pass", "verify", argument], cli_env)
         assert refused.returncode == 2 and f"({code})" in refused.stderr and "Traceback" not in refused.stderr
     assert run_cli(["keys", "rotate"], cli_env).stdout.strip() == "New signing key 2."
+
+
+def test_a_30_mb_upload_at_the_kiosk_is_refused_calmly(client):
+    client.get("/kiosk/metro/pass?lang=en")
+    huge = io.BytesIO(b"\x89PNG" + b"\0" * (30 * 1024 * 1024))
+    page = client.post("/kiosk/metro/pass", data={"picture": (huge, "huge.png")}, content_type="multipart/form-data")
+    assert page.status_code == 413
+    assert "That was too much to read" in page.get_data(as_text=True)
