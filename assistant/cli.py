@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import click
-from babel.support import Translations
 
 from . import checks, cli_passes, clock, identity, images, passes, residents, seeding, terminal
 from . import config as settings
@@ -18,8 +17,6 @@ from .speech import SpeechService, SpeechUnavailable, Unspeakable
 from .speech.player import NoSoundDevice, play
 from .speech.prepare import join_sentences
 from .texts import LANGUAGES, Texts
-
-TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 class Context:
@@ -137,7 +134,7 @@ def check(
     if id_number == "-":
         id_number = sys.stdin.readline()
     try:
-        at = clock.parse_time(at_text) if at_text else clock.now(ctx.config["VALIDATION_AT"])
+        at = clock.parse_time(at_text) if at_text else ctx.now()
     except ValueError:
         _fail(ctx.texts.error("at_invalid", lang or "en"), "at_invalid", as_json)
     venue = venue or ctx.config["KIOSK_VENUE"]
@@ -266,22 +263,13 @@ def terminal_mode(venue: str | None, lang: str | None, audio_dir: Path | None):
 
 def render_plain(result: dict, lang: str) -> str:
     """The result as plain lines for a terminal or a screen reader: no colours, no cursor tricks."""
-    _ = Translations.load(str(TRANSLATIONS), [lang]).gettext
-    lines = [
-        result["status_text"].upper() if lang == "en" else result["status_text"],
-        result["decision_text"],
-        result["next_step"],
-    ]
+    _ = terminal.translator(lang)
+    word = result["status_text"].upper() if lang == "en" else result["status_text"]
+    lines = [word, result["decision_text"], result["next_step"]]
     if result["subject"]:
         lines.append(f"{_('Card holder:')} {result['subject']['name']} {result['subject']['id']}")
     if result["reasons"]:
-        lines += ["", _("Why")]
-        for number, reason in enumerate(result["reasons"], 1):
-            lines += [
-                f"{number}. {reason['title']}",
-                f"   {reason['text']}",
-                f"   {_('What you can do:')} {reason['next_step']}",
-            ]
+        lines += ["", _("Why"), terminal.reasons_text(result, lang)[0]]
     return "\n".join(lines)
 
 

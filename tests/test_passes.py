@@ -277,7 +277,10 @@ def test_the_command_line_issues_verifies_and_checks(cli_env, tmp_path):
 
 def test_a_30_mb_upload_at_the_kiosk_is_refused_calmly(client):
     client.get("/kiosk/metro/pass?lang=en")
-    huge = io.BytesIO(b"\x89PNG" + b"\0" * (30 * 1024 * 1024))
-    page = client.post("/kiosk/metro/pass", data={"picture": (huge, "huge.png")}, content_type="multipart/form-data")
+    # The body is built here, in memory, as a browser would send it (the test client would spool it to a file).
+    huge = b"\x89PNG" + b"\0" * (30 * 1024 * 1024)
+    head = b'--edge\r\nContent-Disposition: form-data; name="picture"; filename="huge.png"\r\n\r\n'
+    body = head + huge + b"\r\n--edge--\r\n"
+    page = client.post("/kiosk/metro/pass", data=body, content_type="multipart/form-data; boundary=edge")
     assert page.status_code == 413
     assert "That was too much to read" in page.get_data(as_text=True)
