@@ -1,0 +1,173 @@
+"""Checks per second through the API on a real WSGI server, over 100,000 residents (DESIGN.md's speed bar).
+
+1. Saturation: wrk with 32 connections for 10 s (target at least 1,000 checks a second).
+2. A steady 300 checks a second for 10 s from 8 client threads (target p99 under 50 ms).
+Every check is logged, as in production. Prints the figures; needs wrk (Debian package `wrk`).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from assistant import config as settings
+from assistant import identity
+from assistant.db import Database
+from assistant.models import CheckRecord, Resident
+from assistant.seeding import seed_venues
+
+RESIDENTS = 100_000
+PORT = 5321
+
+
+def fill(instance: Path) -> list[str]:
+    """100,000 residents with varied facts; returns a sample of their numbers to check."""
+    config = settings.load({"INSTANCE_PATH": instance})
+    db = Database(config["DATABASE_URL"])
+    db.create_all()
+    key = config["ID_HASH_KEY"].encode()
+    rng = random.Random(1)
+    numbers, rows, seen = [], [], set()
+    while len(numbers) < RESIDENTS:
+        born = date(1930, 1, 1) + timedelta(days=rng.randrange(25000))
+        number = identity.make_number(f"3101{rng.randrange(1, 20):02d}", born, rng.randrange(1000))
+        if number in seen:
+            continue
+        seen.add(number)
+        numbers.append(number)
+        tested = rng.random() < 0.8
+        rows.append(
+            {
+                "id_hash": identity.keyed_hash(number, key),
+                "masked_id": identity.mask(number),
+                "name": "王某某",
+                "quarantine_until": None,
+                "last_test_at": None,
+                "last_test_result": None,
+                "risk_area_level": rng.choice([None] * 8 + ["medium", "high"]),
+                "risk_area_visit_at": None,
+                "vaccine_doses": rng.randrange(4),
+                "language": "zh",
+            }
+        )
+        if tested:
+            rows[-1]["last_test_at"] = time_ago(rng.randrange(1, 400))
+            rows[-1]["last_test_result"] = "positive" if rng.random() < 0.02 else "negative"
+        if rows[-1]["risk_area_level"]:
+            rows[-1]["risk_area_visit_at"] = time_ago(rng.randrange(1, 600))
+    with db.session() as s:
+        seed_venues(s, config["SEEDS_DIR"])
+        s.execute(insert(Resident), rows)
+    return rng.sample(numbers, 2000)
+
+
+def time_ago(hours: int) -> datetime:
+    return datetime.now(UTC).replace(microsecond=0, tzinfo=None) - timedelta(hours=hours)
+
+
+def saturation(numbers: list[str], workdir: Path) -> None:
+    script = workdir / "checks.lua"
+    bodies = ",\n".join(
+        json.dumps(json.dumps({"method": "id_card", "id_number": n, "venue": "hospital"})) for n in numbers[:1000]
+    )
+    script.write_text(
+        f"local bodies = {{\n{bodies}\n}}\nlocal i = 0\n"
+        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        "request = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, '/api/v1/checks', nil, bodies[i])\nend\n"
+    )
+    out = subprocess.run(
+        ["wrk", "-t2", "-c32", "-d10s", "--latency", "-s", str(script), f"http://127.0.0.1:{PORT}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = next(line for line in out.splitlines() if line.startswith("Requests/sec"))
+    p99 = next(line for line in out.splitlines() if line.strip().startswith("99%"))
+    errors = [line.strip() for line in out.splitlines() if "Non-2xx" in line or "Socket errors" in line]
+    print(
+        f"saturation, 32 connections: {rate.split()[-1]} checks/s (target 1000), p99 {p99.split()[-1]}"
+        + (f"; {'; '.join(errors)}" if errors else "; no errors")
+    )
+
+
+def steady(numbers: list[str], rate: int = 300, seconds: int = 10, threads: int = 8) -> None:
+    latencies, failures = [], []
+    interval = threads / rate
+
+    def client(offset: int):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+        start = time.perf_counter() + offset * interval / threads
+        for n in range(int(seconds * rate / threads)):
+            due = start + n * interval
+            time.sleep(max(0.0, due - time.perf_counter()))
+            body = json.dumps({"method": "id_card", "id_number": numbers[(n * threads + offset) % len(numbers)]})
+            began = time.perf_counter()
+            connection.request("POST", "/api/v1/checks", body, {"Content-Type": "application/json"})
+            response = connection.getresponse()
+            response.read()
+            latencies.append(time.perf_counter() - began)
+            if response.status != 200:
+                failures.append(response.status)
+
+    workers = [threading.Thread(target=client, args=(k,)) for k in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    ms = sorted(v * 1000 for v in latencies)
+    p99 = ms[int(0.99 * len(ms))]
+    print(
+        f"steady {rate}/s for {seconds} s: median {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms"
+        f" (target p99 < 50 ms), {len(failures)} errors"
+    )
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install wrk", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as work:
+        instance = Path(work) / "instance"
+        started = time.perf_counter()
+        numbers = fill(instance)
+        print(f"registry: {RESIDENTS} residents loaded in {time.perf_counter() - started:.1f} s")
+        env = dict(os.environ, ASSISTANT_INSTANCE=str(instance), ASSISTANT_SPEECH_ENGINE="none")
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(PORT)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/api/v1/openapi.json")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            saturation(numbers, Path(work))
+            steady(numbers)
+        finally:
+            server.terminate()
+            server.wait(10)
+        db = Database(settings.load({"INSTANCE_PATH": instance})["DATABASE_URL"])
+        with db.session() as s:
+            print(f"check log: {s.scalar(select(func.count()).select_from(CheckRecord))} records written")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
