@@ -17,6 +17,7 @@ TARGET = 50 * 1024
 SCREENS = {
     "home": "/kiosk/metro/",
     "card": "/kiosk/metro/card",
+    "pass": "/kiosk/metro/pass",
     "result": "/kiosk/metro/result",
     "settings": "/kiosk/metro/settings",
     "help": "/kiosk/metro/help",
