@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import wave
+from functools import lru_cache
 from pathlib import Path
 
 # ACCESSIBILITY.md: the slower pace is made mostly of pauses of 0.5 to 1 s at clause and sentence ends.
@@ -12,7 +13,9 @@ PAUSES = {"clause": 0.6, "sentence": 0.9}
 SLOW_TEMPO = 0.88  # for engines that cannot change their own rate
 
 
+@lru_cache(maxsize=1)
 def sox() -> str | None:
+    # Looked up once: every speech request asks which format the cache holds.
     return shutil.which("sox")
 
 
