@@ -37,11 +37,11 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[faces]'
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[faces,test]'
 	touch $@
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json

@@ -6,8 +6,10 @@ from flask import Flask
 from jinja2 import StrictUndefined
 
 from . import config as settings
+from . import faces
 from .db import Database
-from .seeding import demo_cards
+from .faces.enrolment import Recogniser
+from .seeding import demo_cards, demo_faces
 from .speech import SpeechService
 from .texts import Texts
 
@@ -38,7 +40,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         "db": database,
         "texts": Texts.load(app.config["SEEDS_DIR"]),
         "demo_cards": demo_cards(app.config["SEEDS_DIR"]),
+        "demo_faces": demo_faces(app.config["SEEDS_DIR"]),
         "speech": SpeechService(app.config["SPEECH_CACHE"], app.config["SPEECH_ENGINE"]),
+        "faces": Recogniser(faces.choose(app.config["FACE_MATCHER"]), app.config["FACE_THRESHOLD"]),
     }
 
     from .web import setup

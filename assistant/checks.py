@@ -33,6 +33,7 @@ class Check:
     venue_slug: str
     venue_names: dict
     method: str
+    matcher: str | None  # for a face check: "dlib" or "simulated"
     at: datetime
     outcome: Outcome
     subject: dict | None  # masked name and masked id; None when not in the registry
@@ -68,10 +69,30 @@ def run_pass(session: Session, *, token: str, venue: str, at: datetime, keys: pa
     return _assess_and_log(session, record.id_hash, record.masked_id, venue, at, "pass")
 
 
-def _assess_and_log(session: Session, id_hash: str, masked_id: str, venue: str, at: datetime, method: str) -> Check:
-    place = session.get(Venue, venue)
+def run_face(session: Session, *, frame: bytes, venue: str, at: datetime, recogniser) -> Check:
+    """Check a person by a camera frame (or photo): find the one face, find whose it is, then as for an ID card.
+
+    The frame is read in memory and never stored. Raises images.ImageProblem, faces.FaceProblem or CheckError;
+    nothing is written then. `recogniser` is a faces.enrolment.Recogniser.
+    """
+    _venue(session, venue)  # before the slow part
+    resident = recogniser.identify(session, frame)
+    return _assess_and_log(
+        session, resident.id_hash, resident.masked_id, venue, at, "face", matcher=recogniser.matcher.name
+    )
+
+
+def _venue(session: Session, slug: str) -> Venue:
+    place = session.get(Venue, slug)
     if place is None:
         raise CheckError("venue_unknown")
+    return place
+
+
+def _assess_and_log(
+    session: Session, id_hash: str, masked_id: str, venue: str, at: datetime, method: str, matcher: str | None = None
+) -> Check:
+    place = _venue(session, venue)
     resident = _resident(session, id_hash)
     outcome = assess(resident.facts if resident else None, place.policy, at)
     record = CheckRecord(
@@ -84,6 +105,7 @@ def _assess_and_log(session: Session, id_hash: str, masked_id: str, venue: str, 
         reason_codes=" ".join(r.code for r in outcome.reasons),
         masked_id=masked_id,
         id_hash=id_hash,
+        matcher=matcher,
     )
     session.add(record)
     session.flush()
@@ -116,6 +138,7 @@ def _check(record: CheckRecord, place: Venue, resident: Resident | None, outcome
         venue_slug=place.slug,
         venue_names={"en": place.name_en, "zh": place.name_zh},
         method=record.method,
+        matcher=record.matcher,
         at=from_storage(record.validation_at),
         outcome=outcome,
         subject={"name": mask_name(resident.name), "id": record.masked_id} if resident else None,
@@ -143,6 +166,7 @@ def describe(check: Check, texts: Texts, lang: str) -> dict:
         "subject": check.subject,
         "venue": {"slug": check.venue_slug, "name": check.venue_names[lang]},
         "method": check.method,
+        **({"matcher": check.matcher} if check.matcher else {}),
         "at": check.at.astimezone(SHANGHAI).isoformat(),
         "at_text": format_moment(check.at, lang),
         "lang": lang,

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import click
 
-from . import checks, cli_passes, clock, identity, images, passes, residents, seeding, terminal
+from . import checks, cli_faces, cli_passes, clock, faces, identity, images, passes, residents, seeding, terminal
 from . import config as settings
 from .db import Database
+from .faces.enrolment import Recogniser
 from .speech import SpeechService, SpeechUnavailable, Unspeakable
 from .speech.player import NoSoundDevice, play
 from .speech.prepare import join_sentences
@@ -37,6 +38,9 @@ class Context:
 
     def speech(self) -> SpeechService:
         return SpeechService(self.config["SPEECH_CACHE"], self.config["SPEECH_ENGINE"])
+
+    def faces(self) -> Recogniser:
+        return Recogniser(faces.choose(self.config["FACE_MATCHER"]), self.config["FACE_THRESHOLD"])
 
 
 def _fail(message: str, code: str | None = None, as_json: bool = False) -> None:
@@ -69,16 +73,21 @@ def serve(host: str, port: int, threads: int):
 @main.command()
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no venues yet.")
 def seed(if_empty: bool):
-    """Load seeds/ (venues and demo residents) into the database; safe to run again."""
+    """Load seeds/ (venues, demo residents and their demo faces) into the database; safe to run again."""
     ctx = Context()
+    matcher = ctx.faces().matcher
     with ctx.db.session() as s:
         if if_empty and not seeding.is_empty(s):
             click.echo("The database already has data; nothing seeded.")
             return
         # Seeded against the validation clock, so a demo clock (ASSISTANT_AT) sees the scenarios as written.
-        counts = seeding.seed(s, ctx.config["SEEDS_DIR"], ctx.hash_key, clock.now(ctx.config["VALIDATION_AT"]))
+        now = clock.now(ctx.config["VALIDATION_AT"])
+        counts = seeding.seed(s, ctx.config["SEEDS_DIR"], ctx.hash_key, now, matcher)
     total = counts["residents_added"] + counts["residents_updated"]
-    click.echo(f"Seeded {counts['venues']} venues and {total} demo residents ({counts['residents_added']} new).")
+    click.echo(
+        f"Seeded {counts['venues']} venues and {total} demo residents ({counts['residents_added']} new); "
+        f"{counts['faces_enrolled']} demo face(s) enrolled with the {matcher.name} matcher."
+    )
 
 
 @main.group(name="import")
@@ -109,6 +118,7 @@ def import_residents(file: Path):
 @main.command()
 @click.option("--id", "id_number", help="The ID number; '-' reads it from standard input (keeps it out of history).")
 @click.option("--pass", "pass_token", help="A printed pass: its token, or a picture of the card.")
+@click.option("--face", "face_photo", type=click.Path(dir_okay=False, path_type=Path), help="A photo of the face.")
 @click.option("--venue", default=None, help="Venue slug (default: the kiosk's venue).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language (default: the resident's own).")
 @click.option("--at", "at_text", default=None, help="The validation clock, ISO 8601 (default: now).")
@@ -119,6 +129,7 @@ def import_residents(file: Path):
 def check(
     id_number: str | None,
     pass_token: str | None,
+    face_photo: Path | None,
     venue: str | None,
     lang: str | None,
     at_text: str | None,
@@ -129,8 +140,8 @@ def check(
 ):
     """Check one person at a venue, as the kiosk does, and log the check."""
     ctx = Context()
-    if (id_number is None) == (pass_token is None):
-        _fail("Give one of --id NUMBER or --pass TOKEN|IMAGE.", "request_invalid", as_json)
+    if [id_number, pass_token, face_photo].count(None) != 2:
+        _fail("Give one of --id NUMBER, --pass TOKEN|IMAGE or --face IMAGE.", "request_invalid", as_json)
     if id_number == "-":
         id_number = sys.stdin.readline()
     try:
@@ -143,9 +154,18 @@ def check(
             if pass_token is not None:
                 token = cli_passes.token_from(pass_token)
                 result = checks.run_pass(s, token=token, venue=venue, at=at, keys=ctx.keys())
+            elif face_photo is not None:
+                frame = images.read_file(face_photo)
+                result = checks.run_face(s, frame=frame, venue=venue, at=at, recogniser=ctx.faces())
             else:
                 result = checks.run(s, id_text=id_number, venue=venue, at=at, hash_key=ctx.hash_key)
-    except (identity.IdNumberError, checks.CheckError, passes.PassError, images.ImageProblem) as error:
+    except (
+        identity.IdNumberError,
+        checks.CheckError,
+        passes.PassError,
+        images.ImageProblem,
+        faces.FaceProblem,
+    ) as error:
         _fail(ctx.texts.error(error.code, lang or "en", getattr(error, "details", None)), error.code, as_json)
     lang = lang or result.language or ctx.config["DEFAULT_LANGUAGE"]
     described = checks.describe(result, ctx.texts, lang)
@@ -274,3 +294,4 @@ def render_plain(result: dict, lang: str) -> str:
 
 
 cli_passes.register(main, Context, _fail)
+cli_faces.register(main, Context, _fail)

@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+# dlib's own guide says 0.6; stricter here, since a wrong match would show someone else's status.
+DEFAULT_FACE_THRESHOLD = 0.5
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -43,6 +45,12 @@ def load(overrides: dict | None = None) -> dict:
         "SPEECH_CACHE": Path(env.get("ASSISTANT_SPEECH_CACHE") or instance / "speech-cache"),
         # With a headset (private listening) the reasons are spoken with the result; in public only on request.
         "PRIVATE_LISTENING": env.get("ASSISTANT_PRIVATE_LISTENING", "") in ("1", "true", "yes"),
+        # Face matching: auto (dlib where installed, else the labelled simulation), dlib or simulated.
+        "FACE_MATCHER": env.get("ASSISTANT_FACE_MATCHER") or "auto",
+        # The largest distance between two face encodings that still counts as the same person.
+        "FACE_THRESHOLD": float(env.get("ASSISTANT_FACE_THRESHOLD") or DEFAULT_FACE_THRESHOLD),
+        # Enrolment photos are kept only when this is set; the 128-number encoding is always enough to match.
+        "KEEP_FACE_PHOTOS": env.get("ASSISTANT_KEEP_FACE_PHOTOS", "") in ("1", "true", "yes"),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Base
+
+# (table, column, SQL type) added after the first release, oldest first.
+ADDED_COLUMNS = [("check_record", "matcher", "VARCHAR(16)")]
 
 
 class Database:
@@ -20,6 +23,15 @@ class Database:
 
     def create_all(self) -> None:
         Base.metadata.create_all(self.engine)
+        self._add_new_columns()
+
+    def _add_new_columns(self) -> None:
+        """Columns added since a table was first made (create_all makes new tables only). Each is nullable."""
+        tables = inspect(self.engine)
+        for table, column, kind in ADDED_COLUMNS:
+            if column not in {c["name"] for c in tables.get_columns(table)}:
+                with self.engine.begin() as connection:
+                    connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
 
     @contextmanager
     def session(self):

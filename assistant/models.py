@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .clock import from_storage
 from .rules import Facts, Policy
@@ -54,6 +54,10 @@ class Resident(Base):
     risk_area_visit_at: Mapped[datetime | None]
     vaccine_doses: Mapped[int] = mapped_column(default=0)
     language: Mapped[str] = mapped_column(String(2), default="zh")
+    # Deleting a resident deletes their face enrolment with them (and the database does too: ON DELETE CASCADE).
+    face: Mapped[FaceEnrolment | None] = relationship(
+        back_populates="resident", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def facts(self) -> Facts:
@@ -83,6 +87,8 @@ class CheckRecord(Base):
     reason_codes: Mapped[str] = mapped_column(String(400))  # space-separated, most serious first
     masked_id: Mapped[str] = mapped_column(String(18))
     id_hash: Mapped[str] = mapped_column(String(64))
+    # For face checks, which matcher decided: "dlib", or "simulated" so a demo's check is never taken for real.
+    matcher: Mapped[str | None] = mapped_column(String(16))
 
 
 class PassRecord(Base):
@@ -98,3 +104,27 @@ class PassRecord(Base):
     issued_on: Mapped[date]
     expires_on: Mapped[date]
     revoked_at: Mapped[datetime | None]
+
+
+class FaceEnrolment(Base):
+    """A resident's face, enrolled with their consent: 128 numbers, and the photo only where that is configured."""
+
+    __tablename__ = "face_enrolment"
+
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"), primary_key=True)
+    matcher: Mapped[str] = mapped_column(String(16))  # encodings from different matchers cannot be compared
+    encoding: Mapped[bytes] = mapped_column(LargeBinary)  # 128 float32 numbers
+    consented_at: Mapped[datetime]  # UTC
+    consent_by: Mapped[str] = mapped_column(String(100))  # who recorded the consent
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    resident: Mapped[Resident] = relationship(back_populates="face")
+
+
+class FaceGalleryVersion(Base):
+    """One row, counted up by every enrolment and forgetting, so each server process knows to reload its faces."""
+
+    __tablename__ = "face_gallery_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import residents
+from .faces import enrolment
 from .models import Venue
 
 
@@ -34,6 +36,60 @@ def demo_cards(seeds_dir: Path) -> list[DemoCard]:
     return [DemoCard(c["id_number"], c["scenario"]) for c in _toml(seeds_dir / "demo.toml")["cards"]]
 
 
+@dataclass(frozen=True)
+class DemoFace:
+    """A photo the simulated camera can present; `number` is set when it is enrolled for a demo resident."""
+
+    photo: Path
+    scenario: dict
+    number: str | None
+
+    def __repr__(self) -> str:
+        return f"DemoFace({self.photo.name!r})"
+
+
+def demo_faces(seeds_dir: Path) -> list[DemoFace]:
+    return [
+        DemoFace(seeds_dir / f["photo"], f["scenario"], f.get("id_number"))
+        for f in _toml(seeds_dir / "demo.toml").get("faces", [])
+    ]
+
+
+class _RememberingMatcher:
+    """Encodes each demo photo once per process: tests seed hundreds of fresh databases, dlib takes 0.1 s a face."""
+
+    _known: dict = {}
+
+    def __init__(self, matcher):
+        self.name = matcher.name
+        self._matcher = matcher
+
+    def encode(self, picture):
+        key = (self.name, hashlib.sha256(picture.tobytes()).hexdigest())
+        if key not in self._known:
+            self._known[key] = self._matcher.encode(picture)
+        return self._known[key]
+
+
+def seed_faces(session: Session, seeds_dir: Path, hash_key: bytes, matcher, today) -> int:
+    """Enrol the demo faces (consent recorded as given for the demo) with the matcher this kiosk uses."""
+    enrolled = 0
+    for face in demo_faces(seeds_dir):
+        if face.number:
+            enrolment.enroll(
+                session,
+                _RememberingMatcher(matcher),
+                id_text=face.number,
+                photo=face.photo.read_bytes(),
+                consent=True,
+                consent_by="demo seed",
+                hash_key=hash_key,
+                today=today,
+            )
+            enrolled += 1
+    return enrolled
+
+
 def seed_venues(session: Session, seeds_dir: Path) -> int:
     for slug, spec in _toml(seeds_dir / "venues.toml").items():
         venue = session.get(Venue, slug) or Venue(slug=slug)
@@ -45,8 +101,9 @@ def seed_venues(session: Session, seeds_dir: Path) -> int:
     return len(_toml(seeds_dir / "venues.toml"))
 
 
-def seed(session: Session, seeds_dir: Path, hash_key: bytes, now: datetime) -> dict:
-    """Load venues and demo residents; safe to run again (it updates, never duplicates).
+def seed(session: Session, seeds_dir: Path, hash_key: bytes, now: datetime, matcher=None) -> dict:
+    """Load venues and demo residents, and enrol the demo faces when a face matcher is given; safe to run again
+    (it updates, never duplicates).
 
     The demo residents' times are moved so that the file's anchor falls on `now`.
     """
@@ -56,7 +113,8 @@ def seed(session: Session, seeds_dir: Path, hash_key: bytes, now: datetime) -> d
     # Whole hours, so the demo's times keep the round minutes they were written with.
     residents.shift(rows, timedelta(hours=(now - anchor) // timedelta(hours=1)))
     added, updated = residents.store(session, rows)
-    return {"venues": venues, "residents_added": added, "residents_updated": updated}
+    faces = seed_faces(session, seeds_dir, hash_key, matcher, now.date()) if matcher else 0
+    return {"venues": venues, "residents_added": added, "residents_updated": updated, "faces_enrolled": faces}
 
 
 def is_empty(session: Session) -> bool:

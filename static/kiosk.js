@@ -1,4 +1,4 @@
-// The kiosk's small behaviours: the on-screen keypad and the result screen's countdown.
+// The kiosk's small behaviours: the on-screen keypad, the result screen's countdown and the face screen's camera.
 // Everything works without this script too; it only adds to the page.
 (function () {
   "use strict";
@@ -52,6 +52,48 @@
     });
   }
 
+  // The face screen: once a camera is really on, show what it sees and send one frame when the person is ready.
+  // Without a camera (or a browser that cannot reach one) the simulated camera stays; if the camera is refused,
+  // the server shows a calm message and the ID card.
+  function setUpCamera(section) {
+    var media = navigator.mediaDevices;
+    if (!media || !media.getUserMedia || section.getAttribute("data-error") === "camera_refused") { return; }
+    var video = section.querySelector("[data-camera-view]");
+    var form = section.querySelector("[data-camera-form]");
+    var input = form.querySelector("[data-camera-frame]");
+    var simulated = document.querySelector("[data-simulated-camera]");
+    media.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: "user" }, audio: false })
+      .then(function (stream) {
+        video.srcObject = stream;
+        var started = video.play();
+        if (started && started.catch) { started.catch(function () {}); }
+        section.hidden = false;
+        if (simulated) { simulated.hidden = true; }
+        form.addEventListener("submit", function (event) {
+          event.preventDefault();
+          if (!video.videoWidth) { return; }  // no picture yet: the next press will have one
+          var canvas = document.createElement("canvas");
+          canvas.width = video.videoWidth;
+          canvas.height = video.videoHeight;
+          canvas.getContext("2d").drawImage(video, 0, 0);
+          canvas.toBlob(function (blob) {
+            if (!blob) { return; }
+            var frame = new DataTransfer();
+            frame.items.add(new File([blob], "frame.jpg", { type: "image/jpeg" }));
+            input.files = frame.files;
+            stream.getTracks().forEach(function (track) { track.stop(); });
+            form.submit();
+          }, "image/jpeg", 0.9);
+        });
+      })
+      .catch(function (error) {
+        if (error && (error.name === "NotAllowedError" || error.name === "SecurityError")) {
+          window.location.replace(section.getAttribute("data-refused-url"));
+        }
+      });
+  }
+
   document.querySelectorAll(".keypad[data-for]").forEach(setUpKeypad);
+  document.querySelectorAll("[data-live-camera]").forEach(setUpCamera);
   document.querySelectorAll(".countdown[data-seconds]").forEach(setUpCountdown);
 })();

@@ -29,7 +29,7 @@ def app(tmp_path):
     app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / "instance", "VALIDATION_AT": ANCHOR.isoformat()})
     db = app.extensions["assistant"]["db"]
     with db.session() as s:
-        seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR)
+        seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR, app.extensions["assistant"]["faces"].matcher)
     return app
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, errors, kiosk, pages, preferences, reviewer
+from . import (
+    api,
+    errors,
+    kiosk,
+    kiosk_face,  # noqa: F401 (its routes join the kiosk blueprint)
+    pages,
+    preferences,
+    reviewer,
+)
 
 
 def setup(app: Flask) -> None:
@@ -27,6 +35,8 @@ def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # The kiosk's own pages may use the camera (the face screen); nothing may use the microphone or location.
+    response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
     # Nothing personal may linger in the browser's cache or history.
     response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -8,7 +8,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, session, url_for
 
-from .. import checks, identity, images, passes
+from .. import checks, faces, identity, images, passes
 from ..models import Venue
 from ..speech import SpeechUnavailable, Unspeakable
 from . import preferences, services, spoken
@@ -18,7 +18,14 @@ log = logging.getLogger(__name__)
 
 # However the page behaves, a result is not kept for the next person longer than this.
 RESULT_MAX_AGE = 600
-SPOKEN_ERRORS = (*identity.ERROR_CODES, *passes.ERROR_CODES, "image_invalid", "image_too_large")
+SPOKEN_ERRORS = (
+    *identity.ERROR_CODES,
+    *passes.ERROR_CODES,
+    *faces.ERROR_CODES,
+    "camera_refused",
+    "image_invalid",
+    "image_too_large",
+)
 
 
 def _venue(slug: str) -> Venue:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from ..faces import ERROR_CODES as FACE_ERROR_CODES
 from ..identity import ERROR_CODES as ID_ERROR_CODES
 from ..passes import ERROR_CODES as PASS_ERROR_CODES
 
 ERROR_CODES = [
     *ID_ERROR_CODES,
     *PASS_ERROR_CODES,
+    *FACE_ERROR_CODES,
     "image_invalid",
     "image_too_large",
     "venue_unknown",
-    "method_unavailable",
     "request_invalid",
     "at_invalid",
     "lang_invalid",
@@ -28,8 +29,8 @@ def _schemas() -> dict:
                 "method": {
                     "type": "string",
                     "enum": ["id_card", "pass", "face"],
-                    "description": "How the person came in: id_card needs id_number; pass needs token or image. "
-                    "face is not available yet.",
+                    "description": "How the person came in: id_card needs id_number; pass needs token or image; "
+                    "face needs image (a camera frame with one face in it, matched against enrolled residents).",
                 },
                 "id_number": {
                     "type": "string",
@@ -39,7 +40,8 @@ def _schemas() -> dict:
                 "image": {
                     "type": "string",
                     "contentEncoding": "base64",
-                    "description": "A camera frame (PNG or JPEG) showing a printed pass; at most 8 MB.",
+                    "description": "A camera frame (PNG or JPEG), at most 8 MB: showing a printed pass (method "
+                    "pass) or one face (method face). Frames are never stored.",
                 },
                 "venue": {
                     "type": "string",
@@ -87,7 +89,12 @@ def _schemas() -> dict:
                     ]
                 },
                 "venue": {"type": "object", "properties": {"slug": text, "name": text}},
-                "method": text,
+                "method": {"type": "string", "enum": ["id_card", "pass", "face"]},
+                "matcher": {
+                    "type": "string",
+                    "enum": ["dlib", "simulated"],
+                    "description": "Face checks only: which matcher decided. simulated compares whole pictures.",
+                },
                 "at": {"type": "string", "format": "date-time"},
                 "at_text": text,
                 "lang": {"type": "string", "enum": ["zh", "en"]},

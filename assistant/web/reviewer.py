@@ -44,7 +44,14 @@ def demo():
     speech = services.speech()
     engine = speech.engine.name if speech.available else "none"
     return render_template(
-        "reviewer/demo.html", venues=venues, rows=rows, errors=ERROR_EXAMPLES, texts=texts, speech_engine=engine
+        "reviewer/demo.html",
+        venues=venues,
+        rows=rows,
+        errors=ERROR_EXAMPLES,
+        texts=texts,
+        speech_engine=engine,
+        demo_faces=[{"index": i, "scenario": f.scenario} for i, f in enumerate(services.demo_faces())],
+        face_matcher=services.faces().matcher.name,
     )
 
 
@@ -75,4 +82,4 @@ def demo_pass(index: int):
 
 @bp.get("/accessibility")
 def accessibility():
-    return render_template("reviewer/accessibility.html")
+    return render_template("reviewer/accessibility.html", face_matcher=services.faces().matcher.name)

@@ -21,8 +21,17 @@ def demo_cards():
     return current_app.extensions["assistant"]["demo_cards"]
 
 
+def demo_faces():
+    return current_app.extensions["assistant"]["demo_faces"]
+
+
 def speech():
     return current_app.extensions["assistant"]["speech"]
+
+
+def faces():
+    """The face recogniser (matcher, threshold, this process's gallery)."""
+    return current_app.extensions["assistant"]["faces"]
 
 
 def pass_keys():

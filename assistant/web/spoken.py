@@ -6,13 +6,15 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..checks import speech_text
+from ..faces import ERROR_CODES as FACE_CODES
 from ..identity import ERROR_CODES
 from ..passes import ERROR_CODES as PASS_CODES
 from ..speech.prepare import join_sentences as join
 
 PASS_ERRORS = (*PASS_CODES, "image_invalid", "image_too_large")
+FACE_ERRORS = (*FACE_CODES, "camera_refused", "image_invalid", "image_too_large")
 
-SCREENS = ("home", "card", "pass", "result", "why", "warning", "settings", "help")
+SCREENS = ("home", "card", "pass", "face", "result", "why", "warning", "settings", "help")
 
 
 def why(result: dict) -> list[str]:
@@ -47,6 +49,15 @@ def script(
             _("Hold the code on your card under the scanner."),
             _("Or take a picture of the card"),
         ]
+    elif screen == "face":
+        pieces = [
+            error,
+            _("Look at the camera"),
+            _("Please look at the screen."),
+            _("Move a little closer."),
+            # After a problem the message itself says to use the ID card.
+            None if error else _("If this does not work, use your ID card."),
+        ]
     elif screen == "result":
         # In public: the decision and what happens next. The reasons only through a headset, or on "Hear why".
         pieces = [result["speech"]["text"]] + (why(result) if private else [])
@@ -65,10 +76,11 @@ def script(
 
 def fixed_prompts(texts, lang: str) -> list[str]:
     """Every sentence the kiosk speaks that does not depend on a person: prerendered, so nothing waits."""
-    prompts = [script(screen, lang) for screen in ("home", "card", "pass", "settings", "help", "warning")]
+    prompts = [script(screen, lang) for screen in ("home", "card", "pass", "face", "settings", "help", "warning")]
     prompts += [script("card", lang, error=texts.error(code, lang)) for code in ERROR_CODES]
     pass_errors = [code for code in PASS_ERRORS if code != "pass_expired"]  # that one names its date
     prompts += [script("pass", lang, error=texts.error(code, lang)) for code in pass_errors]
+    prompts += [script("face", lang, error=texts.error(code, lang)) for code in FACE_ERRORS]
     prompts += [speech_text(texts, decision, lang) for decision in ("admit", "refer")]
     prompts += [p for topic in texts.topics.values() for p in topic["paragraphs"][lang]]
     return prompts

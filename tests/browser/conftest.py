@@ -51,7 +51,7 @@ def live_app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("browser-instance")
     app = create_app({"INSTANCE_PATH": instance, "VALIDATION_AT": ANCHOR.isoformat(), "TESTING": True})
     with app.extensions["assistant"]["db"].session() as s:
-        seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR)
+        seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR, app.extensions["assistant"]["faces"].matcher)
     return app
 
 

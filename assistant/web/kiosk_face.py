@@ -1,0 +1,90 @@
+"""The kiosk's "Look at the camera" screen: a live camera where there is one, a simulated camera where not, and
+the ID card always one tap away. Frames are read in memory for one check and never stored."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from flask import abort, render_template, request, send_file
+
+from .. import checks, faces, images
+from ..models import Venue
+from . import preferences, services
+from .kiosk import _show, _venue, bp
+
+# "camera_refused" comes from the browser (the person or the kiosk said no to the camera), so it arrives in the
+# address; the other codes are the server's own answers to a frame.
+FACE_ERRORS = (*faces.ERROR_CODES, "camera_refused", "image_invalid", "image_too_large")
+THUMBNAIL_SIDE = 160
+
+
+def _face_page(venue: Venue, error: str | None = None, status: int = 200):
+    demo = [{"index": i, "scenario": f.scenario} for i, f in enumerate(services.demo_faces())]
+    message = services.texts().error(error, preferences.language()) if error else None
+    page = render_template(
+        "kiosk/face.html",
+        venue=venue,
+        demo_faces=demo,
+        error=message,
+        error_code=error,
+        matcher=services.faces().matcher.name,
+    )
+    return page, status
+
+
+@bp.get("/<venue>/face")
+def face_screen(venue: str):
+    error = request.args.get("error")
+    return _face_page(_venue(venue), error if error == "camera_refused" else None)
+
+
+@bp.post("/<venue>/face")
+def check_face(venue: str):
+    """A frame from the live camera, an uploaded photo, or a demo face the simulated camera presents."""
+    place = _venue(venue)
+    try:
+        frame = _frame_from_form()
+        with services.db().session() as s:
+            result = checks.run_face(s, frame=frame, venue=place.slug, at=services.now(), recogniser=services.faces())
+    except (faces.FaceProblem, images.ImageProblem, checks.CheckError) as error:
+        return _face_page(place, error.code, 400)
+    return _show(place, result)
+
+
+def _frame_from_form() -> bytes:
+    index = request.form.get("demo_face")
+    if index is not None:
+        demo = services.demo_faces()
+        if not index.isdigit() or int(index) >= len(demo):
+            raise images.ImageProblem("image_invalid")
+        return demo[int(index)].photo.read_bytes()
+    upload = request.files.get("picture")
+    if upload is None or not upload.filename:
+        raise images.ImageProblem("image_invalid")
+    data = upload.stream.read(images.MAX_BYTES + 1)
+    if len(data) > images.MAX_BYTES:
+        raise images.ImageProblem("image_too_large")
+    return data
+
+
+@bp.get("/<venue>/face/demo/<int:index>.jpg")
+def demo_face_picture(venue: str, index: int):
+    """A small picture of a demo face for the simulated camera's buttons (the full photo stays on the server)."""
+    _venue(venue)
+    demo = services.demo_faces()
+    if index >= len(demo):
+        abort(404)
+    response = send_file(io.BytesIO(_thumbnail(demo[index].photo)), mimetype="image/jpeg", max_age=3600)
+    response.headers["Cache-Control"] = "public, max-age=3600"  # a public-domain portrait, nothing personal
+    return response
+
+
+@lru_cache(maxsize=16)
+def _thumbnail(path: Path) -> bytes:
+    picture = images.load(path.read_bytes(), mode="RGB")
+    picture.thumbnail((THUMBNAIL_SIDE * 2, THUMBNAIL_SIDE))
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=80, optimize=True)
+    return out.getvalue()

@@ -1,0 +1,53 @@
+"""Test faces: public-domain portraits that ship inside Python packages, and variants of them made here."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+import skimage
+from PIL import Image, ImageEnhance
+
+SKIMAGE_DATA = Path(skimage.__file__).parent / "data"
+ASTRONAUT = SKIMAGE_DATA / "astronaut.png"  # NASA portrait of Eileen Collins
+HOPPER = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"  # US Navy portrait of Grace Hopper
+COFFEE = SKIMAGE_DATA / "coffee.png"  # a cup of coffee: no face
+
+
+def open_rgb(path: Path) -> Image.Image:
+    return Image.open(path).convert("RGB")
+
+
+def jpeg(picture: Image.Image, quality: int = 90) -> bytes:
+    out = io.BytesIO()
+    picture.convert("RGB").save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def png(picture: Image.Image) -> bytes:
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def variants(picture: Image.Image) -> dict[str, Image.Image]:
+    """The same person as a kiosk camera might see them on another day."""
+    w, h = picture.size
+    return {
+        "darker": ImageEnhance.Brightness(picture).enhance(0.6),
+        "brighter": ImageEnhance.Brightness(picture).enhance(1.35),
+        "cropped": picture.crop((w // 8, h // 10, w - w // 6, h - h // 5)),
+        "rotated left": picture.rotate(7, resample=Image.Resampling.BICUBIC, fillcolor=(128, 128, 128)),
+        "rotated right": picture.rotate(-7, resample=Image.Resampling.BICUBIC, fillcolor=(128, 128, 128)),
+        "heavy jpeg": Image.open(io.BytesIO(jpeg(picture, quality=20))),
+        "smaller": picture.resize((w * 3 // 4, h * 3 // 4), Image.Resampling.LANCZOS),
+    }
+
+
+def side_by_side(left: Image.Image, right: Image.Image) -> Image.Image:
+    height = max(left.height, right.height)
+    both = Image.new("RGB", (left.width + right.width, height), (200, 200, 200))
+    both.paste(left, (0, 0))
+    both.paste(right, (left.width, 0))
+    return both
