@@ -51,3 +51,18 @@ def side_by_side(left: Image.Image, right: Image.Image) -> Image.Image:
     both.paste(left, (0, 0))
     both.paste(right, (left.width, 0))
     return both
+
+
+def camera_video(picture: Image.Image, path: Path, size=(1280, 720)) -> Path:
+    """A one-frame Y4M video for Chromium's fake camera (--use-file-for-fake-video-capture): the person in front."""
+    frame = Image.new("RGB", size, (120, 120, 120))
+    side = size[1]
+    frame.paste(picture.resize((side, side), Image.Resampling.LANCZOS), ((size[0] - side) // 2, 0))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (size[0] // 2, size[1] // 2)
+    planes = (
+        y.tobytes() + cb.resize(half, Image.Resampling.BOX).tobytes() + cr.resize(half, Image.Resampling.BOX).tobytes()
+    )
+    header = f"YUV4MPEG2 W{size[0]} H{size[1]} F30:1 Ip A1:1 C420jpeg\n".encode()
+    path.write_bytes(header + b"FRAME\n" + planes)
+    return path

@@ -11,19 +11,32 @@ PAGES = {
     "kiosk.home": "/kiosk/metro/",
     "kiosk.card": "/kiosk/metro/card",
     "kiosk.pass_screen": "/kiosk/metro/pass",
+    "kiosk.face_screen": "/kiosk/metro/face",
     "kiosk.result": "/kiosk/metro/result",
     "kiosk.settings": "/kiosk/metro/settings",
     "kiosk.help_coming": "/kiosk/metro/help",
 }
 KIOSK_PAGES = {k: v for k, v in PAGES.items() if k.startswith("kiosk.")}
 # GET routes that are not pages: redirects, JSON and files.
-NOT_PAGES = {"static", "kiosk.start", "kiosk.check_again", "api.openapi", "kiosk.speech", "pages.policy_speech"}
+NOT_PAGES = {
+    "static",
+    "kiosk.start",
+    "kiosk.check_again",
+    "api.openapi",
+    "kiosk.speech",
+    "pages.policy_speech",
+    "kiosk.demo_face_picture",
+}
 # The states of a screen worth checking on their own.
 EXTRA_STATES = {
     "kiosk.card (error)": "/kiosk/metro/card",
     "kiosk.pass_screen (error)": "/kiosk/metro/pass",
+    "kiosk.face_screen (error)": "/kiosk/metro/face",
+    "kiosk.face_screen (camera refused)": "/kiosk/metro/face?error=camera_refused",
     "missing page": "/no/such/page",
 }
+# The kiosk screens as they look after a mistake.
+ERROR_STATES = ["kiosk.card (error)", "kiosk.pass_screen (error)", "kiosk.face_screen (error)"]
 
 
 def open_page(page, base: str, endpoint: str, query: str = "") -> None:
@@ -38,6 +51,13 @@ def open_page(page, base: str, endpoint: str, query: str = "") -> None:
         page.locator("#id_number").press("Enter")
         page.wait_for_selector(".error-summary")
         page.wait_for_load_state("load")  # the element can be there before the style sheet is
+    elif endpoint == "kiosk.face_screen (error)":
+        page.goto(f"{base}/kiosk/metro/face?{query}")
+        page.locator("button[name=demo_face][value='2']").click()  # the picture with no face in it
+        page.wait_for_selector(".error-summary")
+        page.wait_for_load_state("load")
+    elif endpoint == "kiosk.face_screen (camera refused)":
+        page.goto(f"{base}/kiosk/metro/face?error=camera_refused&{query}")
     elif endpoint == "kiosk.pass_screen (error)":
         page.goto(f"{base}/kiosk/metro/pass?{query}")
         page.locator("#token").fill("HELLO")

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant import create_app
-from tests.browser.pages import EXTRA_STATES, KIOSK_PAGES, NOT_PAGES, PAGES, open_page
+from tests.browser.pages import ERROR_STATES, EXTRA_STATES, KIOSK_PAGES, NOT_PAGES, PAGES, open_page
 
 pytestmark = pytest.mark.browser
 MODES = {
@@ -35,7 +35,7 @@ def test_no_axe_violations(page, live_server, endpoint, lang, mode, assert_acces
 
 @pytest.mark.parametrize("mode", ["size100", "size200", "high-contrast"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("endpoint", list(KIOSK_PAGES) + ["kiosk.card (error)", "kiosk.pass_screen (error)"])
+@pytest.mark.parametrize("endpoint", list(KIOSK_PAGES) + ERROR_STATES)
 def test_screenshots_of_every_kiosk_screen(page, live_server, endpoint, lang, mode, screenshot):
     page.set_viewport_size({"width": 1080, "height": 1920})  # a portrait kiosk screen
     open_page(page, live_server, endpoint, f"lang={lang}&{MODES[mode][0]}")

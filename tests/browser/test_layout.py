@@ -2,10 +2,10 @@
 
 import pytest
 
-from tests.browser.pages import KIOSK_PAGES, PAGES, open_page
+from tests.browser.pages import ERROR_STATES, KIOSK_PAGES, PAGES, open_page
 
 pytestmark = pytest.mark.browser
-KIOSK_SCREENS = list(KIOSK_PAGES) + ["kiosk.card (error)", "kiosk.pass_screen (error)"]
+KIOSK_SCREENS = list(KIOSK_PAGES) + ERROR_STATES
 KIOSK_VIEWPORT = {"width": 1080, "height": 1920}
 
 MEASURE_TEXT = """() => {
@@ -73,7 +73,7 @@ def test_kiosk_targets_are_64px_and_apart(page, live_server, endpoint, lang, siz
     "width, size", [(320, "100"), (1080, "200"), (320, "200")], ids=["320px", "200%", "320px-and-200%"]
 )
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("endpoint", list(PAGES) + ["kiosk.card (error)", "kiosk.pass_screen (error)"])
+@pytest.mark.parametrize("endpoint", list(PAGES) + ERROR_STATES)
 def test_nothing_scrolls_sideways(page, live_server, endpoint, lang, width, size):
     page.set_viewport_size({"width": width, "height": 800})
     open_page(page, live_server, endpoint, f"lang={lang}&size={size}&contrast=standard")
