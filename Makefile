@@ -25,6 +25,7 @@ bench: setup
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/speech.py
 	$(BIN)/python bench/passes.py
+	$(BIN)/python bench/faces.py
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } || echo "wrk is missing: apt-get install -y wrk"
 	$(BIN)/python bench/load.py
 

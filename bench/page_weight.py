@@ -18,6 +18,7 @@ SCREENS = {
     "home": "/kiosk/metro/",
     "card": "/kiosk/metro/card",
     "pass": "/kiosk/metro/pass",
+    "face": "/kiosk/metro/face",
     "result": "/kiosk/metro/result",
     "settings": "/kiosk/metro/settings",
     "help": "/kiosk/metro/help",

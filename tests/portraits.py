@@ -53,7 +53,7 @@ def side_by_side(left: Image.Image, right: Image.Image) -> Image.Image:
     return both
 
 
-def camera_video(picture: Image.Image, path: Path, size=(1280, 720)) -> Path:
+def camera_video(picture: Image.Image, path: Path, size=(640, 480)) -> Path:
     """A one-frame Y4M video for Chromium's fake camera (--use-file-for-fake-video-capture): the person in front."""
     frame = Image.new("RGB", size, (120, 120, 120))
     side = size[1]

@@ -133,7 +133,7 @@ def test_the_demo_face_pictures_are_small_thumbnails(client):
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     assert len(response.data) < 10_000
     with Image.open(io.BytesIO(response.data)) as picture:
-        assert max(picture.size) <= 320 and picture.height <= 160
+        assert max(picture.size) <= 240 and picture.height <= 120
     assert client.get("/kiosk/metro/face/demo/9.jpg").status_code == 404
 
 

@@ -17,7 +17,7 @@ from .kiosk import _show, _venue, bp
 # "camera_refused" comes from the browser (the person or the kiosk said no to the camera), so it arrives in the
 # address; the other codes are the server's own answers to a frame.
 FACE_ERRORS = (*faces.ERROR_CODES, "camera_refused", "image_invalid", "image_too_large")
-THUMBNAIL_SIDE = 160
+THUMBNAIL_SIDE = 120  # keeps the face screen, with its four demo pictures, under 50 KB
 
 
 def _face_page(venue: Venue, error: str | None = None, status: int = 200):
@@ -86,5 +86,5 @@ def _thumbnail(path: Path) -> bytes:
     picture = images.load(path.read_bytes(), mode="RGB")
     picture.thumbnail((THUMBNAIL_SIDE * 2, THUMBNAIL_SIDE))
     out = io.BytesIO()
-    picture.save(out, "JPEG", quality=80, optimize=True)
+    picture.save(out, "JPEG", quality=70, optimize=True, progressive=True)
     return out.getvalue()
