@@ -134,3 +134,14 @@ class TestSimulatedMatcher:
         with pytest.raises(faces.FaceProblem) as raised:
             self.matcher.encode(Image.new("RGB", (320, 240), (30, 30, 30)))
         assert raised.value.code == "face_none"
+
+
+def test_without_dlib_auto_falls_back_to_the_labelled_simulation(monkeypatch):
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if "dlib" in name else real_find_spec(name, *a)
+    )
+    assert not faces.dlib_available()
+    assert faces.choose("auto").name == "simulated"

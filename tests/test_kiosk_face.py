@@ -199,3 +199,20 @@ def test_the_simulated_matcher_says_so_on_the_kiosk_and_the_result(tmp_path):
     assert "Checked by face. Face matching is simulated on this kiosk." in result
     for page in ("/demo?lang=en", "/accessibility?lang=en"):
         assert "Face matching on this kiosk is simulated." in client.get(page).get_data(as_text=True)
+
+
+def test_damaged_frames_never_cause_a_server_error(client, app):
+    """Fuzzed frames (random bytes changed in a real JPEG, or cut short): always 200 or a calm 400, never a 500."""
+    import random
+
+    original = (app.config["SEEDS_DIR"] / "faces" / "astronaut.jpg").read_bytes()
+    rng = random.Random(7)
+    answers = set()
+    for _ in range(40):
+        frame = bytearray(original[: rng.randint(200, len(original))])
+        for _ in range(rng.randint(1, 30)):
+            frame[rng.randrange(len(frame))] = rng.randrange(256)
+        response = client.post("/api/v1/checks", json={"method": "face", "image": base64.b64encode(frame).decode()})
+        assert response.status_code in (200, 400), response.status_code
+        answers.add(response.status_code == 200 or response.get_json()["error"]["code"])
+    assert answers - {True} <= {"image_invalid", "face_none", "face_several", "face_no_match"}

@@ -28,7 +28,7 @@ SPOKEN_ERRORS = (
 )
 
 
-def _venue(slug: str) -> Venue:
+def venue_or_404(slug: str) -> Venue:
     with services.db().session() as s:
         venue = s.get(Venue, slug)
     if venue is None:
@@ -51,12 +51,12 @@ def start():
 
 @bp.get("/<venue>/")
 def home(venue: str):
-    return render_template("kiosk/home.html", venue=_venue(venue))
+    return render_template("kiosk/home.html", venue=venue_or_404(venue))
 
 
 @bp.get("/<venue>/card")
 def card(venue: str):
-    return _card_page(_venue(venue))
+    return _card_page(venue_or_404(venue))
 
 
 def _card_page(venue: Venue, error: str | None = None):
@@ -68,7 +68,7 @@ def _card_page(venue: Venue, error: str | None = None):
 
 @bp.get("/<venue>/pass")
 def pass_screen(venue: str):
-    return _pass_page(_venue(venue))
+    return _pass_page(venue_or_404(venue))
 
 
 def _pass_page(venue: Venue, error: Exception | None = None):
@@ -82,7 +82,7 @@ def _pass_page(venue: Venue, error: Exception | None = None):
 @bp.post("/<venue>/pass")
 def check_pass(venue: str):
     """A scanner typed the token (and Enter), or the camera (here: an uploaded picture) saw the card."""
-    place = _venue(venue)
+    place = venue_or_404(venue)
     upload = request.files.get("picture")
     try:
         if upload and upload.filename:
@@ -95,7 +95,7 @@ def check_pass(venue: str):
             result = checks.run_pass(s, token=token, venue=place.slug, at=services.now(), keys=services.pass_keys())
     except (passes.PassError, images.ImageProblem, checks.CheckError) as error:
         return _pass_page(place, error)
-    return _show(place, result)
+    return show_result(place, result)
 
 
 @bp.get("/<venue>/check")
@@ -106,7 +106,7 @@ def check_again(venue: str):
 
 @bp.post("/<venue>/check")
 def check(venue: str):
-    place = _venue(venue)
+    place = venue_or_404(venue)
     id_text = _number_from_form()
     if id_text is None:
         return _card_page(place, "id_invalid_length")
@@ -116,10 +116,10 @@ def check(venue: str):
     except identity.IdNumberError as error:
         # The typed number is not shown again: it is cleared, so nobody behind can read it.
         return _card_page(place, error.code)
-    return _show(place, result)
+    return show_result(place, result)
 
 
-def _show(place: Venue, result: checks.Check):
+def show_result(place: Venue, result: checks.Check):
     """After any check: remember which result this screen shows (not the result itself) and go to it."""
     if result.language and not session.get("lang_chosen"):
         preferences.choose_language(result.language, by_person=False)
@@ -149,7 +149,7 @@ def _shown_result(place: Venue) -> dict | None:
 
 @bp.get("/<venue>/result")
 def result(venue: str):
-    place = _venue(venue)
+    place = venue_or_404(venue)
     described = _shown_result(place)
     if described is None:
         return redirect(url_for("kiosk.home", venue=place.slug))
@@ -161,7 +161,7 @@ def result(venue: str):
 @bp.get("/<venue>/speech/<screen>")
 def speech(venue: str, screen: str):
     """A screen's speech as audio, made from the same words the screen shows (cached; new sentences made now)."""
-    place = _venue(venue)
+    place = venue_or_404(venue)
     if screen not in spoken.SCREENS:
         abort(404)
     result = _shown_result(place) if screen in ("result", "why") else None
@@ -201,7 +201,7 @@ def done(venue: str):
 @bp.get("/<venue>/settings")
 def settings(venue: str):
     """Text size, contrast and language on one screen; "Done" goes back to the screen the person came from."""
-    place = _venue(venue)
+    place = venue_or_404(venue)
     back = request.args.get("back", "")
     if not back.startswith(f"/kiosk/{place.slug}/") or "//" in back or "\\" in back:
         back = url_for("kiosk.home", venue=place.slug)
@@ -210,11 +210,11 @@ def settings(venue: str):
 
 @bp.post("/<venue>/help")
 def call_staff(venue: str):
-    place = _venue(venue)
+    place = venue_or_404(venue)
     log.info("help requested at kiosk for venue %s", place.slug)
     return redirect(url_for("kiosk.help_coming", venue=place.slug), code=303)
 
 
 @bp.get("/<venue>/help")
 def help_coming(venue: str):
-    return render_template("kiosk/help.html", venue=_venue(venue))
+    return render_template("kiosk/help.html", venue=venue_or_404(venue))

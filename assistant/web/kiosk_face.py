@@ -12,7 +12,7 @@ from flask import abort, render_template, request, send_file
 from .. import checks, faces, images
 from ..models import Venue
 from . import preferences, services
-from .kiosk import _show, _venue, bp
+from .kiosk import bp, show_result, venue_or_404
 
 # "camera_refused" comes from the browser (the person or the kiosk said no to the camera), so it arrives in the
 # address; the other codes are the server's own answers to a frame.
@@ -37,20 +37,20 @@ def _face_page(venue: Venue, error: str | None = None, status: int = 200):
 @bp.get("/<venue>/face")
 def face_screen(venue: str):
     error = request.args.get("error")
-    return _face_page(_venue(venue), error if error == "camera_refused" else None)
+    return _face_page(venue_or_404(venue), error if error == "camera_refused" else None)
 
 
 @bp.post("/<venue>/face")
 def check_face(venue: str):
     """A frame from the live camera, an uploaded photo, or a demo face the simulated camera presents."""
-    place = _venue(venue)
+    place = venue_or_404(venue)
     try:
         frame = _frame_from_form()
         with services.db().session() as s:
             result = checks.run_face(s, frame=frame, venue=place.slug, at=services.now(), recogniser=services.faces())
     except (faces.FaceProblem, images.ImageProblem, checks.CheckError) as error:
         return _face_page(place, error.code, 400)
-    return _show(place, result)
+    return show_result(place, result)
 
 
 def _frame_from_form() -> bytes:
@@ -72,7 +72,7 @@ def _frame_from_form() -> bytes:
 @bp.get("/<venue>/face/demo/<int:index>.jpg")
 def demo_face_picture(venue: str, index: int):
     """A small picture of a demo face for the simulated camera's buttons (the full photo stays on the server)."""
-    _venue(venue)
+    venue_or_404(venue)
     demo = services.demo_faces()
     if index >= len(demo):
         abort(404)
