@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -38,13 +39,26 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
-def cli_env(tmp_path):
-    """Environment for running the real `assistant` command against a seeded temporary instance."""
-    env = dict(os.environ, ASSISTANT_INSTANCE=str(tmp_path / "cli-instance"), ASSISTANT_AT=ANCHOR.isoformat())
+def _cli_env(instance: Path) -> dict:
+    env = dict(os.environ, ASSISTANT_INSTANCE=str(instance), ASSISTANT_AT=ANCHOR.isoformat())
     env.pop("DATABASE_URL", None)
-    run_cli(["seed"], env)
     return env
+
+
+@pytest.fixture(scope="session")
+def seeded_instance(tmp_path_factory) -> Path:
+    """One instance seeded by the real `assistant seed` (which loads the face models), copied for each test."""
+    instance = tmp_path_factory.mktemp("cli-template") / "instance"
+    seeded = run_cli(["seed"], _cli_env(instance))
+    assert seeded.returncode == 0, seeded.stderr
+    return instance
+
+
+@pytest.fixture
+def cli_env(tmp_path, seeded_instance):
+    """Environment for running the real `assistant` command against a seeded temporary instance of its own."""
+    shutil.copytree(seeded_instance, tmp_path / "cli-instance")
+    return _cli_env(tmp_path / "cli-instance")
 
 
 def run_cli(args: list[str], env: dict, stdin: str | None = None) -> subprocess.CompletedProcess:
