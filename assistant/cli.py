@@ -58,16 +58,22 @@ def main():
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int):
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads in each worker process.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes sharing the socket (Linux, macOS): one a core for a busy entrance's API.",
+)
+def serve(host: str, port: int, threads: int, workers: int):
     """Serve the kiosk web app on a production WSGI server (waitress)."""
-    import waitress
+    from . import serving
 
-    from . import create_app
-
-    app = create_app()
+    if workers > 1 and not serving.can_share_socket():
+        click.echo("This system cannot share a socket between processes; serving with one worker.", err=True)
     click.echo(f"The kiosk is at http://{host}:{port}/kiosk/  (start page: http://{host}:{port}/)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="assistant")
+    serving.serve(host, port, threads, workers)
 
 
 @main.command()
