@@ -5,6 +5,7 @@ The description is the JSON object DESIGN.md fixes; the kiosk page, the API and 
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ _venues: dict[tuple[str, str], tuple[float, Venue | None]] = {}
 _FIND_VENUE = select(Venue.__table__).where(Venue.slug == bindparam("slug"))
 _FIND_RESIDENT = select(Resident.__table__).where(Resident.id_hash == bindparam("id_hash"))
 _LOG_CHECK = insert(CheckRecord.__table__)
+_log_lock = threading.Lock()
 
 
 class CheckError(Exception):
@@ -119,7 +121,11 @@ def _assess_and_log(
         "id_hash": id_hash,
         "matcher": matcher,
     }
-    inserted = session.connection().execute(_LOG_CHECK, values)
+    # The log line is written and committed at once, one thread of this process at a time: a thread holding
+    # SQLite's write lock while it waits its turn for Python would make every other writer sleep and retry.
+    with _log_lock:
+        inserted = session.connection().execute(_LOG_CHECK, values)
+        session.commit()
     record = CheckRecord(id=inserted.inserted_primary_key[0], **values)
     return _check(record, place, resident, outcome)
 

@@ -163,6 +163,9 @@ def main() -> int:
             # wrk opens its 32 keep-alive connections at once: let every worker finish loading (face models
             # included) and start accepting first, or the first one ready would take them all.
             time.sleep(3)
+            if server.poll() is not None:  # e.g. the port was taken by a server left running elsewhere
+                print(f"the server stopped (exit {server.returncode}); is port {PORT} in use?", file=sys.stderr)
+                return 1
             saturation(numbers, Path(work))
             steady(numbers)
         finally:
