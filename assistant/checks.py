@@ -9,13 +9,14 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from . import identity, pass_office, passes
 from .clock import SHANGHAI, from_storage, to_storage
-from .models import CheckRecord, Resident, Venue
+from .models import CheckRecord, Resident, Venue, facts_of
 from .rules import Outcome, assess
 from .texts import Texts, format_moment
 
@@ -108,7 +109,7 @@ def _assess_and_log(
 ) -> Check:
     place = _venue(session, venue)
     resident = _resident(session, id_hash)
-    outcome = assess(resident.facts if resident else None, place.policy, at)
+    outcome = assess(facts_of(resident) if resident else None, place.policy, at)
     values = {
         "checked_at": to_storage(datetime.now(UTC)),
         "validation_at": to_storage(at),
@@ -126,14 +127,14 @@ def _assess_and_log(
     with _log_lock:
         inserted = session.connection().execute(_LOG_CHECK, values)
         session.commit()
-    record = CheckRecord(id=inserted.inserted_primary_key[0], **values)
+    record = SimpleNamespace(id=inserted.inserted_primary_key[0], **values)  # as logged, without the ORM's upkeep
     return _check(record, place, resident, outcome)
 
 
 def preview(session: Session, *, number: str, venue: Venue, at: datetime, hash_key: bytes) -> Outcome:
     """What a check would decide, without logging anything (for the reviewers' demo page)."""
     resident = _resident(session, identity.keyed_hash(number, hash_key))
-    return assess(resident.facts if resident else None, venue.policy, at)
+    return assess(facts_of(resident) if resident else None, venue.policy, at)
 
 
 def load(session: Session, record_id: int) -> Check | None:
@@ -143,17 +144,16 @@ def load(session: Session, record_id: int) -> Check | None:
     if place is None:
         return None
     resident = _resident(session, record.id_hash)
-    outcome = assess(resident.facts if resident else None, place.policy, from_storage(record.validation_at))
+    outcome = assess(facts_of(resident) if resident else None, place.policy, from_storage(record.validation_at))
     return _check(record, place, resident, outcome)
 
 
-def _resident(session: Session, id_hash: str) -> Resident | None:
-    """The resident with this keyed hash, read as a plain row (a check only reads their facts)."""
-    row = session.connection().execute(_FIND_RESIDENT, {"id_hash": id_hash}).one_or_none()
-    return Resident(**row._mapping) if row else None
+def _resident(session: Session, id_hash: str) -> Row | None:
+    """The resident with this keyed hash, as a plain row of the resident table: a check only reads it."""
+    return session.connection().execute(_FIND_RESIDENT, {"id_hash": id_hash}).one_or_none()
 
 
-def _check(record: CheckRecord, place: Venue, resident: Resident | None, outcome: Outcome) -> Check:
+def _check(record, place: Venue, resident: Row | None, outcome: Outcome) -> Check:
     return Check(
         venue_slug=place.slug,
         venue_names={"en": place.name_en, "zh": place.name_zh},

@@ -61,14 +61,19 @@ class Resident(Base):
 
     @property
     def facts(self) -> Facts:
-        return Facts(
-            quarantine_until=from_storage(self.quarantine_until),
-            last_test_at=from_storage(self.last_test_at),
-            last_test_result=self.last_test_result,
-            risk_area_level=self.risk_area_level,
-            risk_area_visit_at=from_storage(self.risk_area_visit_at),
-            vaccine_doses=self.vaccine_doses,
-        )
+        return facts_of(self)
+
+
+def facts_of(resident) -> Facts:
+    """The rules' facts from a resident, or from a plain row of the resident table (what a check reads)."""
+    return Facts(
+        quarantine_until=from_storage(resident.quarantine_until),
+        last_test_at=from_storage(resident.last_test_at),
+        last_test_result=resident.last_test_result,
+        risk_area_level=resident.risk_area_level,
+        risk_area_visit_at=from_storage(resident.risk_area_visit_at),
+        vaccine_doses=resident.vaccine_doses,
+    )
 
 
 class CheckRecord(Base):

@@ -31,12 +31,20 @@ CSP = (
 )
 
 
-def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
     # The kiosk's own pages may use the camera (the face screen); nothing may use the microphone or location.
-    response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
     # Nothing personal may linger in the browser's cache or history.
-    response.headers.setdefault("Cache-Control", "no-store")
+    "Cache-Control": "no-store",
+}
+
+
+def _security_headers(response):
+    present = {name.lower() for name in response.headers.keys()}  # setdefault raises a KeyError for each one
+    for name, value in SECURITY_HEADERS.items():
+        if name.lower() not in present:
+            response.headers[name] = value
     return response
