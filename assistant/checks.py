@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from . import identity, pass_office, passes
+from . import faces, identity, images, pass_office, passes
 from .clock import SHANGHAI, from_storage, to_storage
 from .models import CheckRecord, Resident, Venue, facts_of
 from .rules import Outcome, assess
@@ -36,6 +36,10 @@ class CheckError(Exception):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
+
+
+# Everything a check can answer with an error code instead of a result; each has `.code` (a pass's also `.details`).
+PROBLEMS = (identity.IdNumberError, CheckError, passes.PassError, images.ImageProblem, faces.FaceProblem)
 
 
 @dataclass(frozen=True)

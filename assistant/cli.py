@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import checks, cli_faces, cli_passes, clock, faces, identity, images, passes, residents, seeding, terminal
+from . import checks, cli_faces, cli_passes, clock, faces, images, passes, residents, seeding, terminal
 from . import config as settings
 from .db import Database
 from .faces.enrolment import Recogniser
@@ -165,13 +165,7 @@ def check(
                 result = checks.run_face(s, frame=frame, venue=venue, at=at, recogniser=ctx.faces())
             else:
                 result = checks.run(s, id_text=id_number, venue=venue, at=at, hash_key=ctx.hash_key)
-    except (
-        identity.IdNumberError,
-        checks.CheckError,
-        passes.PassError,
-        images.ImageProblem,
-        faces.FaceProblem,
-    ) as error:
+    except checks.PROBLEMS as error:
         _fail(ctx.texts.error(error.code, lang or "en", getattr(error, "details", None)), error.code, as_json)
     lang = lang or result.language or ctx.config["DEFAULT_LANGUAGE"]
     described = checks.describe(result, ctx.texts, lang)

@@ -7,7 +7,7 @@ import binascii
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import checks, clock, faces, identity, images, passes
+from .. import checks, clock, images, passes
 from ..texts import LANGUAGES
 from . import services
 from .openapi import document
@@ -73,13 +73,7 @@ def create_check():
                 if not isinstance(id_number, str):
                     return _error("id_invalid_length", message_lang)
                 result = checks.run(s, id_text=id_number, venue=venue, at=at, hash_key=services.hash_key())
-    except (
-        identity.IdNumberError,
-        checks.CheckError,
-        passes.PassError,
-        images.ImageProblem,
-        faces.FaceProblem,
-    ) as error:
+    except checks.PROBLEMS as error:
         return _error(error.code, message_lang, details=getattr(error, "details", None))
     return jsonify(checks.describe(result, services.texts(), lang or result.language or message_lang))
 
