@@ -39,30 +39,39 @@ EXTRA_STATES = {
 ERROR_STATES = ["kiosk.card (error)", "kiosk.pass_screen (error)", "kiosk.face_screen (error)"]
 
 
+def _type_and_enter(field: str, text: str):
+    def act(page):
+        page.locator(field).fill(text)
+        page.locator(field).press("Enter")
+
+    return act
+
+
+# How a person gets each screen to show an error: where they are, and what they do there.
+MISTAKES = {
+    "kiosk.card (error)": ("/kiosk/metro/card", _type_and_enter("#id_number", "12345")),
+    "kiosk.pass_screen (error)": ("/kiosk/metro/pass", _type_and_enter("#token", "HELLO")),
+    # Demo face 3 is the picture with no face in it.
+    "kiosk.face_screen (error)": (
+        "/kiosk/metro/face",
+        lambda page: page.locator("button[name=demo_face][value='2']").click(),
+    ),
+}
+
+
 def open_page(page, base: str, endpoint: str, query: str = "") -> None:
     """Go to the page as a person would; for the result, tap demo card 8 (red, three reasons) first."""
     if endpoint == "kiosk.result":
         page.goto(f"{base}/kiosk/metro/card?{query}")
         page.locator("button[name=card][value='7']").click()
         page.wait_for_url(f"{base}/kiosk/metro/result")
-    elif endpoint == "kiosk.card (error)":
-        page.goto(f"{base}/kiosk/metro/card?{query}")
-        page.locator("#id_number").fill("12345")
-        page.locator("#id_number").press("Enter")
+    elif endpoint in MISTAKES:
+        path, make_the_mistake = MISTAKES[endpoint]
+        page.goto(f"{base}{path}?{query}")
+        make_the_mistake(page)
         page.wait_for_selector(".error-summary")
         page.wait_for_load_state("load")  # the element can be there before the style sheet is
-    elif endpoint == "kiosk.face_screen (error)":
-        page.goto(f"{base}/kiosk/metro/face?{query}")
-        page.locator("button[name=demo_face][value='2']").click()  # the picture with no face in it
-        page.wait_for_selector(".error-summary")
-        page.wait_for_load_state("load")
     elif endpoint == "kiosk.face_screen (camera refused)":
         page.goto(f"{base}/kiosk/metro/face?error=camera_refused&{query}")
-    elif endpoint == "kiosk.pass_screen (error)":
-        page.goto(f"{base}/kiosk/metro/pass?{query}")
-        page.locator("#token").fill("HELLO")
-        page.locator("#token").press("Enter")
-        page.wait_for_selector(".error-summary")
-        page.wait_for_load_state("load")
     else:
         page.goto(f"{base}{PAGES.get(endpoint) or EXTRA_STATES[endpoint]}?{query}")
