@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Flask
 from jinja2 import StrictUndefined
 
@@ -28,9 +30,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # a camera frame, base64-encoded in JSON, with room to spare
+        MAX_FORM_MEMORY_SIZE=64 * 1024,  # a kiosk form's text fields; pictures go to the upload, bounded apart
         BABEL_TRANSLATION_DIRECTORIES=str(root / "assistant" / "translations"),
+        # The kiosk's forms carry a token for a day: a screen left open overnight starts again, calmly.
+        WTF_CSRF_TIME_LIMIT=24 * 3600,
     )
     app.config.update(config)
+    app.config["SESSION_COOKIE_SECURE"] = app.config["HTTPS"]
     if app.config.get("TESTING"):
         app.jinja_env.undefined = StrictUndefined
 
@@ -41,8 +47,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         "texts": Texts.load(app.config["SEEDS_DIR"]),
         "demo_cards": demo_cards(app.config["SEEDS_DIR"]),
         "demo_faces": demo_faces(app.config["SEEDS_DIR"]),
-        "speech": SpeechService(app.config["SPEECH_CACHE"], app.config["SPEECH_ENGINE"]),
+        "speech": SpeechService(
+            app.config["SPEECH_CACHE"], app.config["SPEECH_ENGINE"], max_bytes=app.config["SPEECH_CACHE_MB"] << 20
+        ),
         "faces": Recogniser(faces.choose(app.config["FACE_MATCHER"]), app.config["FACE_THRESHOLD"]),
+        "instance_id": secrets.token_hex(4),  # keeps this app's rate-limit counts apart from another app's
     }
 
     from .web import setup

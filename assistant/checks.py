@@ -5,6 +5,7 @@ The description is the JSON object DESIGN.md fixes; the kiosk page, the API and 
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -14,10 +15,11 @@ from types import SimpleNamespace
 from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from . import faces, identity, images, pass_office, passes
+from . import identity, pass_office, passes
 from .clock import SHANGHAI, from_storage, to_storage
 from .models import CheckRecord, Resident, Venue, facts_of
-from .rules import Outcome, assess
+from .problems import Problem
+from .rules import Outcome, Reason, assess
 from .texts import Texts, format_moment
 
 METHODS = ("id_card", "pass", "face")
@@ -30,16 +32,12 @@ _LOG_CHECK = insert(CheckRecord.__table__)
 _log_lock = threading.Lock()
 
 
-class CheckError(Exception):
-    """A check that cannot go ahead; `code` names why (the texts hold the message)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class CheckError(Problem):
+    """A check that cannot go ahead for a reason of its own (the venue); `code` names why."""
 
 
-# Everything a check can answer with an error code instead of a result; each has `.code` (a pass's also `.details`).
-PROBLEMS = (identity.IdNumberError, CheckError, passes.PassError, images.ImageProblem, faces.FaceProblem)
+# Everything a check can answer with an error code instead of a result: one type, one registry (problems.CODES).
+PROBLEMS = Problem
 
 
 @dataclass(frozen=True)
@@ -53,6 +51,7 @@ class Check:
     subject: dict | None  # masked name and masked id; None when not in the registry
     language: str | None  # the resident's preferred language, when known
     record_id: int
+    kiosk: str | None = None  # the kiosk that checked, by name
 
 
 def mask_name(name: str) -> str:
@@ -63,53 +62,81 @@ def mask_name(name: str) -> str:
     return name[:1] + "*"
 
 
-def run(session: Session, *, id_text: str, venue: str, at: datetime, hash_key: bytes) -> Check:
+@dataclass(frozen=True)
+class Source:
+    """Where a check came from, for the log: the channel (kiosk, api, cli, terminal), the kiosk's name, and which
+    clock the rules used: real, demo (demo mode's chosen moment) or operator (the CLI's --at on the server)."""
+
+    channel: str = "cli"
+    kiosk: str | None = None
+    clock: str = "real"
+
+
+def run(
+    session: Session, *, id_text: str, venue: str, at: datetime, hash_key: bytes, source: Source = Source()
+) -> Check:
     """Check a person by ID number: validate it, assess them at `at` for the venue, write one check-log record.
 
     Raises identity.IdNumberError or CheckError; nothing is written then.
     """
     resident_id = identity.parse(id_text, today=at.date())
     id_hash = identity.keyed_hash(resident_id.number, hash_key)
-    return _assess_and_log(session, id_hash, resident_id.masked, venue, at, "id_card")
+    return _assess_and_log(session, id_hash, resident_id.masked, venue, at, "id_card", source)
 
 
-def run_pass(session: Session, *, token: str, venue: str, at: datetime, keys: passes.Keys) -> Check:
+def run_pass(
+    session: Session, *, token: str, venue: str, at: datetime, keys: passes.Keys, source: Source = Source()
+) -> Check:
     """Check a person by printed pass: verify it offline, find whose it is, then as for an ID card.
 
     Raises passes.PassError or CheckError; nothing is written then.
     """
     found = passes.verify(keys, token, at.astimezone(SHANGHAI).date())
     record = pass_office.live_record(session, found)
-    return _assess_and_log(session, record.id_hash, record.masked_id, venue, at, "pass")
+    return _assess_and_log(session, record.id_hash, record.masked_id, venue, at, "pass", source)
 
 
-def run_face(session: Session, *, frame: bytes, venue: str, at: datetime, recogniser) -> Check:
+def run_face(
+    session: Session, *, frame: bytes, venue: str, at: datetime, recogniser, source: Source = Source()
+) -> Check:
     """Check a person by a camera frame (or photo): find the one face, find whose it is, then as for an ID card.
 
-    The frame is read in memory and never stored. Raises images.ImageProblem, faces.FaceProblem or CheckError;
-    nothing is written then. `recogniser` is a faces.enrolment.Recogniser.
+    Only at a venue that turned face search on. The frame is read in memory and never stored. Raises
+    images.ImageProblem, faces.FaceProblem or CheckError; nothing is written then. `recogniser` is a
+    faces.enrolment.Recogniser.
     """
-    _venue(session, venue)  # before the slow part
+    if not _venue(session, venue).face_search:  # before the slow part
+        raise CheckError("face_search_off")
     resident = recogniser.identify(session, frame)
     return _assess_and_log(
-        session, resident.id_hash, resident.masked_id, venue, at, "face", matcher=recogniser.matcher.name
+        session, resident.id_hash, resident.masked_id, venue, at, "face", source, matcher=recogniser.matcher.name
     )
 
 
 def _venue(session: Session, slug: str) -> Venue:
-    """The venue and its policy, from a copy kept for a few seconds: venues change rarely, checks come fast."""
+    """The venue and its policy, from a copy kept for a few seconds: venues change rarely, checks come fast.
+
+    Only venues that exist are kept, so a request naming made-up venues cannot grow this process's memory."""
     key = (str(session.get_bind().url), slug)
     kept = _venues.get(key)
     if kept is None or time.monotonic() - kept[0] > VENUE_SECONDS:
-        row = session.connection().execute(_FIND_VENUE, {"slug": slug}).one_or_none()
-        kept = _venues[key] = (time.monotonic(), Venue(**row._mapping) if row else None)
-    if kept[1] is None:
-        raise CheckError("venue_unknown")
+        row = session.connection().execute(_FIND_VENUE, {"slug": slug}).one_or_none() if len(slug) <= 64 else None
+        if row is None:
+            _venues.pop(key, None)
+            raise CheckError("venue_unknown")
+        kept = _venues[key] = (time.monotonic(), Venue(**row._mapping))
     return kept[1]
 
 
 def _assess_and_log(
-    session: Session, id_hash: str, masked_id: str, venue: str, at: datetime, method: str, matcher: str | None = None
+    session: Session,
+    id_hash: str,
+    masked_id: str,
+    venue: str,
+    at: datetime,
+    method: str,
+    source: Source,
+    matcher: str | None = None,
 ) -> Check:
     place = _venue(session, venue)
     resident = _resident(session, id_hash)
@@ -125,14 +152,20 @@ def _assess_and_log(
         "masked_id": masked_id,
         "id_hash": id_hash,
         "matcher": matcher,
+        "kiosk": source.kiosk,
+        "channel": source.channel,
+        "clock": source.clock,
+        "masked_name": mask_name(resident.name) if resident else None,
+        "language": resident.language if resident else None,
+        "reasons": encode_reasons(outcome.reasons),
     }
     # The log line is written and committed at once, one thread of this process at a time: a thread holding
     # SQLite's write lock while it waits its turn for Python would make every other writer sleep and retry.
     with _log_lock:
         inserted = session.connection().execute(_LOG_CHECK, values)
         session.commit()
-    record = SimpleNamespace(id=inserted.inserted_primary_key[0], **values)  # as logged, without the ORM's upkeep
-    return _check(record, place, resident, outcome)
+    # What is shown is what was logged: the result is described from the values written, never from a fresh look.
+    return _from_record(SimpleNamespace(id=inserted.inserted_primary_key[0], **values), place)
 
 
 def preview(session: Session, *, number: str, venue: Venue, at: datetime, hash_key: bytes) -> Outcome:
@@ -142,14 +175,19 @@ def preview(session: Session, *, number: str, venue: Venue, at: datetime, hash_k
 
 
 def load(session: Session, record_id: int) -> Check | None:
-    """A logged check again, for showing its result once more (another language, a reload) without logging anew."""
+    """A logged check again, for showing its result once more (another language, a reload), from its log row alone:
+    a change to the registry since cannot make the screen differ from the record."""
     record = session.get(CheckRecord, record_id)
     place = record and session.get(Venue, record.venue)
     if place is None:
         return None
-    resident = _resident(session, record.id_hash)
-    outcome = assess(facts_of(resident) if resident else None, place.policy, from_storage(record.validation_at))
-    return _check(record, place, resident, outcome)
+    if record.reasons is None:  # logged before rows kept their reasons: described as it was then assessed
+        resident = _resident(session, record.id_hash)
+        outcome = assess(facts_of(resident) if resident else None, place.policy, from_storage(record.validation_at))
+        record.masked_name = mask_name(resident.name) if resident else None
+        record.language = resident.language if resident else None
+        record.reasons = encode_reasons(outcome.reasons)
+    return _from_record(record, place)
 
 
 def _resident(session: Session, id_hash: str) -> Row | None:
@@ -157,7 +195,24 @@ def _resident(session: Session, id_hash: str) -> Row | None:
     return session.connection().execute(_FIND_RESIDENT, {"id_hash": id_hash}).one_or_none()
 
 
-def _check(record, place: Venue, resident: Row | None, outcome: Outcome) -> Check:
+def encode_reasons(reasons) -> str:
+    """Reasons and their facts as JSON for the log row: times as ISO 8601 under "moment", numbers as they are."""
+
+    def value(v):
+        return {"moment": v.isoformat()} if isinstance(v, datetime) else v
+
+    return json.dumps([{"code": r.code, "details": {k: value(v) for k, v in r.details.items()}} for r in reasons])
+
+
+def decode_reasons(text: str) -> tuple[Reason, ...]:
+    def value(v):
+        return datetime.fromisoformat(v["moment"]) if isinstance(v, dict) and "moment" in v else v
+
+    return tuple(Reason(r["code"], {k: value(v) for k, v in r["details"].items()}) for r in json.loads(text))
+
+
+def _from_record(record, place: Venue) -> Check:
+    outcome = Outcome(record.status, record.decision, decode_reasons(record.reasons))
     return Check(
         venue_slug=place.slug,
         venue_names={"en": place.name_en, "zh": place.name_zh},
@@ -165,9 +220,10 @@ def _check(record, place: Venue, resident: Row | None, outcome: Outcome) -> Chec
         matcher=record.matcher,
         at=from_storage(record.validation_at),
         outcome=outcome,
-        subject={"name": mask_name(resident.name), "id": record.masked_id} if resident else None,
-        language=resident.language if resident else None,
+        subject={"name": record.masked_name, "id": record.masked_id} if record.masked_name else None,
+        language=record.language,
         record_id=record.id,
+        kiosk=record.kiosk,
     )
 
 

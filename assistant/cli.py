@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import checks, cli_faces, cli_passes, clock, faces, images, passes, residents, seeding, terminal
+from . import checks, cli_faces, cli_kiosks, cli_passes, clock, faces, images, passes, residents, seeding, terminal
 from . import config as settings
 from .db import Database
 from .faces.enrolment import Recogniser
@@ -33,11 +33,16 @@ class Context:
     def now(self):
         return clock.now(self.config["VALIDATION_AT"])
 
+    def clock_kind(self) -> str:
+        return "demo" if self.config["VALIDATION_AT"] else "real"
+
     def keys(self) -> passes.Keys:
         return passes.Keys(self.config["PASS_KEYS"])
 
     def speech(self) -> SpeechService:
-        return SpeechService(self.config["SPEECH_CACHE"], self.config["SPEECH_ENGINE"])
+        return SpeechService(
+            self.config["SPEECH_CACHE"], self.config["SPEECH_ENGINE"], max_bytes=self.config["SPEECH_CACHE_MB"] << 20
+        )
 
     def faces(self) -> Recogniser:
         return Recogniser(faces.choose(self.config["FACE_MATCHER"]), self.config["FACE_THRESHOLD"])
@@ -67,33 +72,55 @@ def main():
     help="Worker processes sharing the socket (Linux, macOS): one a core for a busy entrance's API.",
 )
 def serve(host: str, port: int, threads: int, workers: int):
-    """Serve the kiosk web app on a production WSGI server (waitress)."""
-    from . import serving
+    """Serve the kiosk web app on a production WSGI server (waitress). Production unless ASSISTANT_DEMO=1."""
+    import os
 
+    from . import logs, serving
+
+    ctx = Context()
+    if not ctx.config["DEMO"]:
+        if os.environ.get("ASSISTANT_AT"):
+            _fail("ASSISTANT_AT moves the clock, which only the demo may do. Unset it, or set ASSISTANT_DEMO=1.")
+        with ctx.db.session() as s:
+            demo_data = seeding.demo_data_present(s, ctx.config["SEEDS_DIR"], ctx.hash_key)
+        if demo_data:
+            _fail(
+                "This database holds demo residents or demo kiosks, so a production server will not start on it. "
+                "Use a new database (DATABASE_URL or ASSISTANT_INSTANCE) and `assistant seed` there, "
+                "or run the demo with ASSISTANT_DEMO=1."
+            )
+    logs.configure()
     if workers > 1 and not serving.can_share_socket():
         click.echo("This system cannot share a socket between processes; serving with one worker.", err=True)
-    click.echo(f"The kiosk is at http://{host}:{port}/kiosk/  (start page: http://{host}:{port}/)")
+    mode = "demo" if ctx.config["DEMO"] else "production: bind each kiosk at /kiosk/setup"
+    click.echo(f"The kiosk is at http://{host}:{port}/kiosk/  (start page: http://{host}:{port}/; {mode})")
     serving.serve(host, port, threads, workers)
 
 
 @main.command()
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no venues yet.")
 def seed(if_empty: bool):
-    """Load seeds/ (venues, demo residents and their demo faces) into the database; safe to run again."""
+    """Load seeds/: the venues; in demo mode (ASSISTANT_DEMO=1) also the demo residents, faces and kiosks."""
     ctx = Context()
-    matcher = ctx.faces().matcher
+    demo = ctx.config["DEMO"]
+    matcher = ctx.faces().matcher if demo else None
     with ctx.db.session() as s:
         if if_empty and not seeding.is_empty(s):
             click.echo("The database already has data; nothing seeded.")
             return
         # Seeded against the validation clock, so a demo clock (ASSISTANT_AT) sees the scenarios as written.
         now = clock.now(ctx.config["VALIDATION_AT"])
-        counts = seeding.seed(s, ctx.config["SEEDS_DIR"], ctx.hash_key, now, matcher)
+        counts = seeding.seed(s, ctx.config["SEEDS_DIR"], ctx.hash_key, now, matcher, demo=demo)
+    if not demo:
+        click.echo(f"Seeded {counts['venues']} venues (production: no demo residents). Register kiosks next.")
+        return
     total = counts["residents_added"] + counts["residents_updated"]
     click.echo(
         f"Seeded {counts['venues']} venues and {total} demo residents ({counts['residents_added']} new); "
         f"{counts['faces_enrolled']} demo face(s) enrolled with the {matcher.name} matcher."
     )
+    for name, token in counts["kiosks"].items():
+        click.echo(f"Demo kiosk {name}: device token {token}")
 
 
 @main.group(name="import")
@@ -155,16 +182,18 @@ def check(
     except ValueError:
         _fail(ctx.texts.error("at_invalid", lang or "en"), "at_invalid", as_json)
     venue = venue or ctx.config["KIOSK_VENUE"]
+    # An operator on the server may check at another time; the log says so.
+    source = checks.Source("cli", clock="operator" if at_text else ctx.clock_kind())
     try:
         with ctx.db.session() as s:
             if pass_token is not None:
                 token = cli_passes.token_from(pass_token)
-                result = checks.run_pass(s, token=token, venue=venue, at=at, keys=ctx.keys())
+                result = checks.run_pass(s, token=token, venue=venue, at=at, keys=ctx.keys(), source=source)
             elif face_photo is not None:
                 frame = images.read_file(face_photo)
-                result = checks.run_face(s, frame=frame, venue=venue, at=at, recogniser=ctx.faces())
+                result = checks.run_face(s, frame=frame, venue=venue, at=at, recogniser=ctx.faces(), source=source)
             else:
-                result = checks.run(s, id_text=id_number, venue=venue, at=at, hash_key=ctx.hash_key)
+                result = checks.run(s, id_text=id_number, venue=venue, at=at, hash_key=ctx.hash_key, source=source)
     except checks.PROBLEMS as error:
         _fail(ctx.texts.error(error.code, lang or "en", getattr(error, "details", None)), error.code, as_json)
     lang = lang or result.language or ctx.config["DEFAULT_LANGUAGE"]
@@ -294,4 +323,5 @@ def render_plain(result: dict, lang: str) -> str:
 
 
 cli_passes.register(main, Context, _fail)
+cli_kiosks.register(main, Context, _fail)
 cli_faces.register(main, Context, _fail)

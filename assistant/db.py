@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from .models import Base
 
 # (table, column, SQL type) added after the first release, oldest first.
-ADDED_COLUMNS = [("check_record", "matcher", "VARCHAR(16)")]
+ADDED_COLUMNS = [
+    ("check_record", "matcher", "VARCHAR(16)"),
+    ("check_record", "kiosk", "VARCHAR(64)"),
+    ("check_record", "channel", "VARCHAR(16)"),
+    ("check_record", "clock", "VARCHAR(16)"),
+    ("check_record", "masked_name", "VARCHAR(200)"),
+    ("check_record", "language", "VARCHAR(2)"),
+    ("check_record", "reasons", "TEXT"),
+    ("venue", "face_search", "BOOLEAN DEFAULT 0"),
+]
 
 
 class Database:

@@ -11,20 +11,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from .problems import Problem, codes
+
 LENGTH = 18
 # ISO 7064 MOD 11-2: weights are 2^(17-i) mod 11, and the check value maps to these characters.
 WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 CHECK_CHARACTERS = "10X98765432"
 # Every way a number can be wrong, in the order they are checked (DESIGN.md's codes).
-ERROR_CODES = ("id_invalid_length", "id_invalid_characters", "id_invalid_checksum", "id_invalid_birth_date")
+ERROR_CODES = codes("id")
 
 
-class IdNumberError(ValueError):
+class IdNumberError(Problem, ValueError):
     """An identity number that cannot be used; `code` is one of DESIGN.md's error codes."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def check_character(first17: str) -> str:

@@ -9,17 +9,15 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .problems import Problem
+
 MAX_BYTES = 8 * 1024 * 1024  # a camera frame is far smaller
 MAX_PIXELS = 24_000_000  # e.g. 6000 x 4000; beyond that we refuse before decoding a single pixel
 WORKING_SIDE = 2000  # frames are reduced to this before looking for a code: plenty for 4 pixels a module
 
 
-class ImageProblem(ValueError):
+class ImageProblem(Problem, ValueError):
     """`code` is image_invalid (not a picture, or damaged) or image_too_large."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def read_file(path) -> bytes:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .clock import from_storage
@@ -27,6 +27,8 @@ class Venue(Base):
     allowed_statuses: Mapped[str] = mapped_column(String(64), default="green")  # comma-separated
     max_test_age_hours: Mapped[int | None]
     min_vaccine_doses: Mapped[int | None]
+    # Face search alone (one face against every enrolled face) is a venue's opt-in: off unless turned on.
+    face_search: Mapped[bool | None] = mapped_column(default=False)
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -94,6 +96,16 @@ class CheckRecord(Base):
     id_hash: Mapped[str] = mapped_column(String(64))
     # For face checks, which matcher decided: "dlib", or "simulated" so a demo's check is never taken for real.
     matcher: Mapped[str | None] = mapped_column(String(16))
+    # Which kiosk checked (its name), through what (kiosk, api, cli, terminal), and on which clock: real, demo
+    # (ASSISTANT_AT or the API's at, demo mode only) or operator (the CLI's --at on the server itself).
+    kiosk: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    clock: Mapped[str | None] = mapped_column(String(16))
+    # What the screen shows is what was logged: the masked name, the person's language, and each reason with the
+    # facts it was given (JSON), so the result can be described from this row alone.
+    masked_name: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(2))
+    reasons: Mapped[str | None] = mapped_column(Text)
 
 
 class PassRecord(Base):
@@ -133,3 +145,32 @@ class FaceGalleryVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
+
+
+class Kiosk(Base):
+    """A registered kiosk: its name, its venue, and a hash of its device token (the token itself is shown once)."""
+
+    __tablename__ = "kiosk"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    venue: Mapped[str] = mapped_column(ForeignKey("venue.slug"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]  # UTC
+    revoked_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+    demo: Mapped[bool] = mapped_column(default=False)  # made by demo seeding; a production server refuses these
+
+
+class StaffAlert(Base):
+    """Something staff must see at a kiosk (a run of lookups that found no one); the staff console lists them."""
+
+    __tablename__ = "staff_alert"
+    __table_args__ = (Index("ix_staff_alert_raised_at", "raised_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    raised_at: Mapped[datetime]  # UTC
+    kind: Mapped[str] = mapped_column(String(32))
+    kiosk: Mapped[str | None] = mapped_column(String(64))
+    venue: Mapped[str | None] = mapped_column(String(64))
+    resolved_at: Mapped[datetime | None]

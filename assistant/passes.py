@@ -7,7 +7,6 @@ QR version 5 at error correction M.
 
 from __future__ import annotations
 
-import os
 import secrets
 import struct
 from dataclasses import dataclass
@@ -18,27 +17,20 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from .config import create_once
+from .problems import Problem, codes
+
 PREFIX = "HCA1:"
 VERSION = 1
 EPOCH = date(2020, 1, 1)
 BODY = struct.Struct(">BB8sHH")  # version, key id, pass id, issued, expires
 SIGNATURE = 64
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-ERROR_CODES = (
-    "pass_not_recognised",
-    "pass_unreadable",
-    "pass_signature_invalid",
-    "pass_unknown_key",
-    "pass_expired",
-    "pass_revoked",
-)
+ERROR_CODES = codes("pass")
 
 
-class PassError(ValueError):
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
+class PassError(Problem, ValueError):
+    """A pass that cannot be used; pass_expired carries its end `date`."""
 
 
 def b45encode(data: bytes) -> str:
@@ -95,16 +87,14 @@ class Keys:
         key_id = max(self.ids(), default=0) + 1
         if key_id > 255:
             raise RuntimeError("no key ids left")
-        private = Ed25519PrivateKey.generate()
-        pem = private.private_bytes(
+        pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        secret = self.folder / f"{key_id}.key"
-        descriptor = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as f:
-            f.write(pem)
+        # Two workers starting together may both make key 1: one file wins, and both derive the public key from it.
+        pem = create_once(self.folder / f"{key_id}.key", pem)
+        private = serialization.load_pem_private_key(pem, password=None)
         public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        (self.folder / f"{key_id}.pub").write_bytes(public)
+        create_once(self.folder / f"{key_id}.pub", public)
         return key_id
 
     def signing(self) -> tuple[int, Ed25519PrivateKey]:

@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import residents
+from . import identity, kiosks, residents
 from .faces import enrolment
-from .models import Venue
+from .models import Kiosk, Resident, Venue
 
 
 def _toml(path: Path) -> dict:
@@ -90,31 +90,51 @@ def seed_faces(session: Session, seeds_dir: Path, hash_key: bytes, matcher, toda
     return enrolled
 
 
-def seed_venues(session: Session, seeds_dir: Path) -> int:
+def seed_venues(session: Session, seeds_dir: Path, demo: bool = False) -> int:
+    """The venues and their entry policies from venues.toml. Face search alone is off unless the file turns it on,
+    or this is the demo (where every venue shows the face check)."""
     for slug, spec in _toml(seeds_dir / "venues.toml").items():
         venue = session.get(Venue, slug) or Venue(slug=slug)
         venue.name_en, venue.name_zh = spec["name"]["en"], spec["name"]["zh"]
         venue.allowed_statuses = ",".join(spec.get("allowed_statuses", ["green"]))
         venue.max_test_age_hours = spec.get("max_test_age_hours")
         venue.min_vaccine_doses = spec.get("min_vaccine_doses")
+        venue.face_search = demo or bool(spec.get("face_search", False))
         session.add(venue)
     return len(_toml(seeds_dir / "venues.toml"))
 
 
-def seed(session: Session, seeds_dir: Path, hash_key: bytes, now: datetime, matcher=None) -> dict:
-    """Load venues and demo residents, and enrol the demo faces when a face matcher is given; safe to run again
-    (it updates, never duplicates).
+def seed(session: Session, seeds_dir: Path, hash_key: bytes, now: datetime, matcher=None, demo: bool = True) -> dict:
+    """Load the venues; in demo mode also the demo residents, one demo kiosk per venue, and the demo faces when a
+    face matcher is given. Safe to run again (it updates, never duplicates).
 
     The demo residents' times are moved so that the file's anchor falls on `now`.
     """
-    venues = seed_venues(session, seeds_dir)
+    venues = seed_venues(session, seeds_dir, demo)
+    if not demo:
+        return {"venues": venues, "residents_added": 0, "residents_updated": 0, "faces_enrolled": 0, "kiosks": {}}
     anchor = _toml(seeds_dir / "demo.toml")["anchor"]
     rows = residents.read_rows((seeds_dir / "demo_residents.csv").read_text(encoding="utf-8"), hash_key)
     # Whole hours, so the demo's times keep the round minutes they were written with.
     residents.shift(rows, timedelta(hours=(now - anchor) // timedelta(hours=1)))
     added, updated = residents.store(session, rows)
     faces = seed_faces(session, seeds_dir, hash_key, matcher, now.date()) if matcher else 0
-    return {"venues": venues, "residents_added": added, "residents_updated": updated, "faces_enrolled": faces}
+    made = kiosks.ensure_demo_kiosks(session)
+    return {
+        "venues": venues,
+        "residents_added": added,
+        "residents_updated": updated,
+        "faces_enrolled": faces,
+        "kiosks": made,
+    }
+
+
+def demo_data_present(session: Session, seeds_dir: Path, hash_key: bytes) -> bool:
+    """Whether the database holds demo residents or demo kiosks (a production server must not start on it)."""
+    hashes = [identity.keyed_hash(card.number, hash_key) for card in demo_cards(seeds_dir)]
+    resident = session.scalar(select(Resident.id).where(Resident.id_hash.in_(hashes)).limit(1))
+    kiosk = session.scalar(select(Kiosk.id).where(Kiosk.demo.is_(True)).limit(1))
+    return resident is not None or kiosk is not None
 
 
 def is_empty(session: Session) -> bool:

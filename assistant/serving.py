@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import logging
 import multiprocessing
 import os
 import signal
 import socket
 import sys
+import time
+from multiprocessing.connection import wait
+
+log = logging.getLogger(__name__)
+RESTART_PAUSE = 0.5  # seconds before a dead worker's replacement starts
 
 
 def can_share_socket() -> bool:
@@ -28,14 +34,25 @@ def serve(host: str, port: int, threads: int, workers: int) -> None:
         (host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET, backlog=1024
     )
     context = multiprocessing.get_context("fork")  # the parent holds only the socket: nothing else is inherited
-    processes = [context.Process(target=_run, args=(listener, host, port, threads)) for _ in range(workers)]
-    for process in processes:
+
+    def start():
+        process = context.Process(target=_run, args=(listener, host, port, threads), daemon=False)
         process.start()
+        return process
+
+    processes = [start() for _ in range(workers)]
     # Stopping the parent (Ctrl+C, or SIGTERM from a service manager) stops every worker with it.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        for process in processes:
-            process.join()
+        while True:
+            # A worker that dies (killed, out of memory) is replaced; the others go on serving meanwhile.
+            ended = set(wait([p.sentinel for p in processes]))
+            for index, process in enumerate(processes):
+                if process.sentinel in ended:
+                    process.join()
+                    log.warning("worker %s ended with exit code %s; starting another", process.pid, process.exitcode)
+                    time.sleep(RESTART_PAUSE)  # a worker that cannot start at all must not spin the machine
+                    processes[index] = start()
     except KeyboardInterrupt:
         pass
     finally:

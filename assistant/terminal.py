@@ -13,7 +13,7 @@ import click
 from babel.support import Translations
 
 from . import checks, identity
-from .speech import SpeechService, SpeechUnavailable
+from .speech import SpeechUnavailable
 from .speech.player import NoSoundDevice, play
 from .speech.prepare import join_sentences
 
@@ -61,7 +61,7 @@ class Session:
 
     def __init__(self, ctx, venue: str, lang: str, audio_dir: Path | None):
         self.ctx, self.venue, self.lang, self.audio_dir = ctx, venue, lang, audio_dir
-        self.speech = SpeechService(ctx.config["SPEECH_CACHE"], ctx.config["SPEECH_ENGINE"])
+        self.speech = ctx.speech()
         self.last_spoken: str | None = None
         self.result_record = None
         self.count = 0
@@ -100,7 +100,10 @@ class Session:
     def check(self, text: str) -> None:
         try:
             with self.ctx.db.session() as s:
-                result = checks.run(s, id_text=text, venue=self.venue, at=self.ctx.now(), hash_key=self.ctx.hash_key)
+                source = checks.Source("terminal", clock=self.ctx.clock_kind())
+                result = checks.run(
+                    s, id_text=text, venue=self.venue, at=self.ctx.now(), hash_key=self.ctx.hash_key, source=source
+                )
         except (identity.IdNumberError, checks.CheckError) as error:
             message = self.ctx.texts.error(error.code, self.lang)
             click.echo(message)

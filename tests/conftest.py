@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,6 +18,8 @@ from assistant import create_app
 from assistant.config import PROJECT_ROOT
 from assistant.seeding import demo_cards, seed
 
+# The tests run the demo unless a test says otherwise (production tests pass {"DEMO": False} or drop the variable).
+os.environ["ASSISTANT_DEMO"] = "1"
 SEEDS = PROJECT_ROOT / "seeds"
 with open(SEEDS / "demo.toml", "rb") as _f:
     ANCHOR = tomllib.load(_f)["anchor"]
@@ -25,18 +28,32 @@ DEMO_NUMBERS = [c.number for c in CARDS]
 NOT_FOUND = "310109194708090712"  # a valid number that is on a demo card but not in the registry
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / "instance", "VALIDATION_AT": ANCHOR.isoformat()})
+def seeded_app(config: dict):
+    """A demo app on a new database, seeded; its demo kiosks' device tokens in config["DEMO_KIOSK_TOKENS"]."""
+    app = create_app({"TESTING": True, "VALIDATION_AT": ANCHOR.isoformat(), **config})
     db = app.extensions["assistant"]["db"]
     with db.session() as s:
-        seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR, app.extensions["assistant"]["faces"].matcher)
+        counts = seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR, app.extensions["assistant"]["faces"].matcher)
+    app.config["DEMO_KIOSK_TOKENS"] = counts["kiosks"]
     return app
 
 
 @pytest.fixture
+def app(tmp_path):
+    # Forms are posted without their CSRF token here; tests/test_forms.py and the browser tests keep CSRF on.
+    return seeded_app({"INSTANCE_PATH": tmp_path / "instance", "WTF_CSRF_ENABLED": False})
+
+
+def bearer(app, kiosk: str = "demo-metro") -> dict:
+    return {"Authorization": f"Bearer {app.config['DEMO_KIOSK_TOKENS'][kiosk]}"}
+
+
+@pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client whose API calls carry the metro demo kiosk's device token (kiosk pages ignore it)."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer(app)["Authorization"]
+    return client
 
 
 def _cli_env(instance: Path) -> dict:
@@ -51,7 +68,15 @@ def seeded_instance(tmp_path_factory) -> Path:
     instance = tmp_path_factory.mktemp("cli-template") / "instance"
     seeded = run_cli(["seed"], _cli_env(instance))
     assert seeded.returncode == 0, seeded.stderr
+    tokens = dict(re.findall(r"^Demo kiosk (\S+): device token (\S+)$", seeded.stdout, re.MULTILINE))
+    assert len(tokens) == 3, seeded.stdout  # one demo kiosk per venue
+    (instance / "test-kiosk-tokens.json").write_text(json.dumps(tokens))  # kept for the tests only
     return instance
+
+
+def cli_token(env: dict, kiosk: str = "demo-metro") -> str:
+    """A demo kiosk's device token in the instance a cli_env points at (printed by `assistant seed`)."""
+    return json.loads((Path(env["ASSISTANT_INSTANCE"]) / "test-kiosk-tokens.json").read_text())[kiosk]
 
 
 @pytest.fixture

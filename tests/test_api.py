@@ -7,7 +7,8 @@ from openapi_spec_validator import validate
 from sqlalchemy import func, select
 
 from assistant.models import CheckRecord
-from tests.conftest import ANCHOR, DEMO_NUMBERS, no_full_number
+from assistant.problems import CODES
+from tests.conftest import ANCHOR, DEMO_NUMBERS, bearer, no_full_number
 
 URL = "/api/v1/checks"
 
@@ -53,7 +54,12 @@ def test_venue_defaults_to_the_kiosk_and_language_to_the_resident(client):
 
 def test_every_demo_card_answers_and_is_logged_once_each(client, app):
     for number in DEMO_NUMBERS:
-        assert post(client, {"method": "id_card", "id_number": number, "venue": "hospital"}).status_code == 200
+        response = post(
+            client,
+            {"method": "id_card", "id_number": number, "venue": "hospital"},
+            headers=bearer(app, "demo-hospital"),
+        )
+        assert response.status_code == 200
     assert logged(app) == len(DEMO_NUMBERS)
 
 
@@ -66,8 +72,13 @@ def test_every_demo_card_answers_and_is_logged_once_each(client, app):
         ({"method": "id_card", "id_number": "310101194802300244"}, "id_invalid_birth_date"),
         ({"method": "id_card"}, "id_invalid_length"),
         ({"method": "id_card", "id_number": 310101194803120245}, "id_invalid_length"),
-        ({"method": "id_card", "id_number": "310101194803120245", "venue": "moon"}, "venue_unknown"),
-        ({"method": "id_card", "id_number": "310101194803120245", "venue": ["metro"]}, "venue_unknown"),
+        ({"method": "id_card", "id_number": "310101194803120245", "venue": "moon"}, "venue_not_allowed"),
+        ({"method": "id_card", "id_number": "310101194803120245", "venue": ["metro"]}, "venue_not_allowed"),
+        ({"method": "id_card", "id_number": "310101194803120245", "venue": "hospital"}, "venue_not_allowed"),
+        ({"method": "id_card", "id_number": "3" * 100}, "id_invalid_length"),
+        ({"method": "pass", "token": "HCA1:" + "0" * 600}, "pass_not_recognised"),
+        ({"method": "id_card", "id_number": "310101194803120245", "x": [[[[[[1]]]]]]}, "request_invalid"),
+        ("[" * 100_000 + "]" * 100_000, "request_invalid"),
         ({"method": "id_card", "id_number": "310101194803120245", "at": "soon"}, "at_invalid"),
         ({"method": "id_card", "id_number": "310101194803120245", "at": 5}, "at_invalid"),
         ({"method": "id_card", "id_number": "310101194803120245", "lang": "fr"}, "lang_invalid"),
@@ -84,9 +95,9 @@ def test_every_demo_card_answers_and_is_logged_once_each(client, app):
         ("", "request_invalid"),
     ],
 )
-def test_bad_input_is_a_400_with_a_code_and_nothing_logged(client, app, body, code):
+def test_bad_input_is_answered_with_its_code_and_nothing_logged(client, app, body, code):
     response = post(client, body)
-    assert response.status_code == 400
+    assert response.status_code == CODES[code].status
     error = response.get_json()["error"]
     assert error["code"] == code and error["message"]
     assert logged(app) == 0

@@ -8,7 +8,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from assistant.models import CheckRecord
-from tests.conftest import check_page, no_full_number
+from tests.conftest import bearer, check_page, no_full_number
 from tests.portraits import ASTRONAUT, COFFEE, HOPPER, jpeg, open_rgb, side_by_side
 from tests.test_passes import huge_png_header
 
@@ -146,12 +146,14 @@ def test_each_face_message_is_spoken(client, code):
 
 
 class TestApi:
-    def post(self, client, image: bytes | str, **extra):
+    def post(self, client, image: bytes | str, headers=None, **extra):
         encoded = image if isinstance(image, str) else base64.b64encode(image).decode()
-        return client.post("/api/v1/checks", json={"method": "face", "image": encoded, "lang": "en", **extra})
+        body = {"method": "face", "image": encoded, "lang": "en", **extra}
+        return client.post("/api/v1/checks", json=body, headers=headers)
 
     def test_a_face_is_checked_like_a_card(self, client, app):
-        response = self.post(client, jpeg(open_rgb(ASTRONAUT), quality=60), venue="hospital")
+        hospital = bearer(app, "demo-hospital")
+        response = self.post(client, jpeg(open_rgb(ASTRONAUT), quality=60), headers=hospital, venue="hospital")
         body = response.get_json()
         assert response.status_code == 200, body
         assert (body["method"], body["matcher"], body["venue"]["slug"]) == ("face", "dlib", "hospital")
@@ -182,15 +184,9 @@ class TestApi:
 
 
 def test_the_simulated_matcher_says_so_on_the_kiosk_and_the_result(tmp_path):
-    from assistant import create_app
-    from assistant.seeding import seed
-    from tests.conftest import ANCHOR, SEEDS
+    from tests.conftest import seeded_app
 
-    app = create_app(
-        {"TESTING": True, "INSTANCE_PATH": tmp_path, "VALIDATION_AT": ANCHOR.isoformat(), "FACE_MATCHER": "simulated"}
-    )
-    with app.extensions["assistant"]["db"].session() as s:
-        seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR, app.extensions["assistant"]["faces"].matcher)
+    app = seeded_app({"INSTANCE_PATH": tmp_path, "FACE_MATCHER": "simulated", "WTF_CSRF_ENABLED": False})
     client = app.test_client()
     screen = client.get("/kiosk/metro/face?lang=en").get_data(as_text=True)
     assert "face matching on this kiosk is simulated" in screen

@@ -84,14 +84,9 @@ def test_in_public_the_result_speech_keeps_the_reasons_back(client, app):
 
 
 def test_with_private_listening_the_reasons_are_spoken_with_the_result(tmp_path):
-    app = create_app(
-        {"TESTING": True, "INSTANCE_PATH": tmp_path, "VALIDATION_AT": ANCHOR.isoformat(), "PRIVATE_LISTENING": True}
-    )
-    from assistant.seeding import seed
-    from tests.conftest import SEEDS
+    from tests.conftest import seeded_app
 
-    with app.extensions["assistant"]["db"].session() as s:
-        seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR)
+    app = seeded_app({"INSTANCE_PATH": tmp_path, "PRIVATE_LISTENING": True, "WTF_CSRF_ENABLED": False})
     client = app.test_client()
     client.get("/kiosk/metro/card?lang=en")
     client.post("/kiosk/metro/check", data={"card": 1})

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import CARDS
+from tests.conftest import CARDS, cli_token
 
 
 def free_port() -> int:
@@ -18,13 +18,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def post_check(port: int, number: str) -> dict:
+def post_check(port: int, number: str, token: str) -> dict:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request(
         "POST",
         "/api/v1/checks",
         json.dumps({"method": "id_card", "id_number": number}),
-        {"Content-Type": "application/json"},
+        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
     )
     try:
         response = connection.getresponse()
@@ -37,13 +37,14 @@ def post_check(port: int, number: str) -> dict:
 def test_two_workers_share_the_port_and_stop_with_the_parent(cli_env):
     port = free_port()
     env = dict(cli_env, ASSISTANT_FACE_MATCHER="simulated", ASSISTANT_SPEECH_ENGINE="none")
+    token = cli_token(cli_env)
     command = [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(port), "--workers", "2"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                post_check(port, CARDS[0].number)
+                post_check(port, CARDS[0].number, token)
                 break
             except OSError:
                 assert time.monotonic() < deadline, "the server did not start"
@@ -51,7 +52,7 @@ def test_two_workers_share_the_port_and_stop_with_the_parent(cli_env):
         time.sleep(2)  # the second worker is accepting too by now
         workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
         assert len(workers) == 2
-        ids = [post_check(port, CARDS[i % 3].number)["check_id"] for i in range(40)]
+        ids = [post_check(port, CARDS[i % 3].number, token)["check_id"] for i in range(40)]
         assert len(set(ids)) == 40  # every check logged once, whichever process took it
     finally:
         server.send_signal(signal.SIGTERM)
@@ -61,3 +62,41 @@ def test_two_workers_share_the_port_and_stop_with_the_parent(cli_env):
         assert not status.exists() or "zombie" in status.read_text().lower()
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0  # nobody is left listening
+
+
+def test_a_worker_that_dies_is_replaced_and_the_others_keep_answering(cli_env):
+    port = free_port()
+    env = dict(cli_env, ASSISTANT_FACE_MATCHER="simulated", ASSISTANT_SPEECH_ENGINE="none")
+    token = cli_token(cli_env)
+    command = [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                post_check(port, CARDS[0].number, token)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        time.sleep(2)
+        before = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        assert len(before) == 2
+        subprocess.run(["kill", "-KILL", before[0]], check=True)
+        answered = 0
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                post_check(port, CARDS[1].number, token)  # asserts 200: the survivor never answers with a 5xx
+                answered += 1
+            except OSError:
+                pass  # a connection the dead worker had accepted: refused or reset, never a server error
+            after = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+            if len(after) == 2 and before[0] not in after and answered >= 20:
+                break
+        assert answered >= 20
+        assert len(after) == 2 and before[0] not in after, "the dead worker was replaced"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, log = server.communicate(timeout=15)
+    assert "ended with exit code -9; starting another" in log

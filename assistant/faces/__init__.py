@@ -10,19 +10,16 @@ import numpy as np
 from PIL import Image
 
 from .. import images
+from ..problems import Problem, codes
 
-ERROR_CODES = ("face_none", "face_several", "face_no_match")
+ERROR_CODES = codes("face")
 MATCHERS = ("auto", "dlib", "simulated")
 ENCODING_SIZE = 128
 FRAME_SIDE = 1280  # frames are reduced to this before looking for a face; a face at the kiosk stays far above 80 px
 
 
-class FaceProblem(Exception):
+class FaceProblem(Problem):
     """A face check that cannot go ahead: `code` is face_none, face_several or face_no_match."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 class MatcherUnavailable(RuntimeError):

@@ -20,9 +20,14 @@ from .prepare import Unspeakable
 __all__ = ["SpeechService", "SpeechUnavailable", "Unspeakable"]
 
 
+DEFAULT_CACHE_BYTES = 200 << 20
+TRIM_TO = 0.9  # a full cache is trimmed to this share of its limit, so it is not trimmed on every new sentence
+
+
 class SpeechService:
-    def __init__(self, cache_dir: Path, engine: Engine | str | None = None):
+    def __init__(self, cache_dir: Path, engine: Engine | str | None = None, max_bytes: int = DEFAULT_CACHE_BYTES):
         self.cache_dir = Path(cache_dir)
+        self.max_bytes = max_bytes
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self.engine = engine if isinstance(engine, Engine) else pick(engine)
         self.synthesised = 0  # how many files this service has made (the rest came from the cache)
@@ -56,7 +61,35 @@ class SpeechService:
                 raise SpeechUnavailable("no speech engine")
             self._make(prepare.prepare(text, lang), VOICES[lang], slow, target)
             self.synthesised += 1
+        self.trim(keep=target)
         return target
+
+    def trim(self, keep: Path | None = None) -> int:
+        """Keep the cache under its size limit: past it, delete the least recently used audio (by access time,
+        else modification time) until it is back under TRIM_TO of the limit. Returns how many files went."""
+        files = []
+        total = 0
+        with os.scandir(self.cache_dir) as entries:
+            for entry in entries:
+                if entry.is_file() and not entry.name.startswith("."):
+                    info = entry.stat()
+                    files.append((max(info.st_atime, info.st_mtime), info.st_size, entry.path))
+                    total += info.st_size
+        if total <= self.max_bytes:
+            return 0
+        removed = 0
+        for _used, size, path in sorted(files):
+            if total <= self.max_bytes * TRIM_TO:
+                break
+            if keep is not None and Path(path) == keep:
+                continue
+            try:
+                os.unlink(path)  # a reader that already opened it keeps reading; the next one makes it anew
+            except FileNotFoundError:
+                continue
+            total -= size
+            removed += 1
+        return removed
 
     def _lock_for(self, key: str) -> threading.Lock:
         with self._locks_lock:

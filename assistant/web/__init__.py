@@ -2,26 +2,44 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
     api,
     errors,
     kiosk,
     kiosk_face,  # noqa: F401 (its routes join the kiosk blueprint)
+    kiosk_setup,
+    limits,
+    operations,
     pages,
     preferences,
     reviewer,
 )
 
+csrf = CSRFProtect()
+
 
 def setup(app: Flask) -> None:
+    if app.config["PROXIES"]:
+        # Behind a TLS proxy: the client's address (for limits) and https (for cookies) come from its headers.
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    operations.init_app(app)
     preferences.init_app(app)
     errors.init_app(app)
+    csrf.init_app(app)
+    csrf.exempt(api.bp)  # the API carries a device token in a header, never a cookie, so it cannot be forged
+    limits.init_app(app)
     app.after_request(_security_headers)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(kiosk_setup.bp)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(api.bp)
+    if app.config["DEMO"]:
+        app.register_blueprint(reviewer.demo_bp)  # /demo exists only in demo mode: production answers 404
     app.register_blueprint(reviewer.bp)
 
 
@@ -42,9 +60,14 @@ SECURITY_HEADERS = {
 }
 
 
+HSTS = "max-age=63072000; includeSubDomains"  # two years, once the deployment is behind TLS (ASSISTANT_HTTPS=1)
+
+
 def _security_headers(response):
     present = {name.lower() for name in response.headers.keys()}  # setdefault raises a KeyError for each one
     for name, value in SECURITY_HEADERS.items():
         if name.lower() not in present:
             response.headers[name] = value
+    if current_app.config["HTTPS"]:
+        response.headers["Strict-Transport-Security"] = HSTS
     return response

@@ -1,22 +1,36 @@
-"""The JSON API for card-reader bridges and scanners: the same check as `assistant check --json`."""
+"""The JSON API for card-reader bridges and scanners: the same check as `assistant check --json`, for registered
+kiosks only (a device token on every call), at the kiosk's own venue, at the real time outside the demo."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import checks, clock, images, passes
+from .. import checks, clock, identity, images, passes
+from ..problems import Problem
 from ..texts import LANGUAGES
-from . import services
+from . import device, limits, services
+from .errors import api_error
 from .openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_DEPTH = 4  # a check request is one flat object; anything nested deeper is not one
+MAX_ID_TEXT = 64  # far above 18 characters with spaces; a longer text is not an ID number
+MAX_TOKEN = 512  # a pass token is 122 characters
+PUBLIC = ("api.openapi",)  # the API document holds no data: it describes the API to anyone who builds a bridge
 
 
-def _error(code: str, lang: str, status: int = 400, details: dict | None = None):
-    return jsonify(error={"code": code, "message": services.texts().error(code, lang, details)}), status
+@bp.before_request
+def _authenticate():
+    """Every call names its kiosk with `Authorization: Bearer TOKEN`; nothing is checked or logged without one."""
+    if request.endpoint in PUBLIC:
+        return None
+    if device.current() is None:
+        return api_error("kiosk_token_invalid", 401)
+    return None
 
 
 def _image(body: dict) -> bytes:
@@ -32,6 +46,8 @@ def _image(body: dict) -> bytes:
 def _pass_token(body: dict) -> str:
     """The token as a scanner typed it, or read from a camera frame sent as base64."""
     if isinstance(body.get("token"), str):
+        if len(body["token"]) > MAX_TOKEN:
+            raise passes.PassError("pass_not_recognised")
         return body["token"]
     if not isinstance(body.get("image"), str):
         raise passes.PassError("pass_unreadable")
@@ -41,40 +57,74 @@ def _pass_token(body: dict) -> str:
     return token
 
 
-@bp.post("/checks")
-def create_check():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _error("request_invalid", current_app.config["DEFAULT_LANGUAGE"])
-    lang = body.get("lang")
-    if lang is not None and lang not in LANGUAGES:
-        return _error("lang_invalid", current_app.config["DEFAULT_LANGUAGE"])
-    message_lang = lang or current_app.config["DEFAULT_LANGUAGE"]
+def _depth(value, limit: int) -> int:
+    """How deeply lists and objects nest in `value`, counted without recursion and only up to `limit` + 1."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth > limit:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _body() -> dict:
+    try:
+        body = json.loads(request.get_data(cache=False) or b"null")
+    except (ValueError, RecursionError):
+        raise checks.CheckError("request_invalid") from None
+    if not isinstance(body, dict) or _depth(body, MAX_DEPTH) > MAX_DEPTH:
+        raise checks.CheckError("request_invalid")
+    return body
+
+
+def _run(body: dict, kiosk) -> checks.Check:
     method = body.get("method", "id_card")
     if method not in checks.METHODS:
-        return _error("request_invalid", message_lang)
-    venue = body.get("venue", current_app.config["KIOSK_VENUE"])
-    if not isinstance(venue, str):
-        return _error("venue_unknown", message_lang)
+        raise checks.CheckError("request_invalid")
+    if "venue" in body and body["venue"] != kiosk.venue:
+        raise checks.CheckError("venue_not_allowed")  # a kiosk checks for its own venue only
+    moment = body.get("at")
+    if moment is not None and not current_app.config["DEMO"]:
+        raise checks.CheckError("at_not_allowed")  # production checks at the real time, always
     try:
-        at = clock.parse_time(body["at"]) if body.get("at") is not None else services.now()
+        at = clock.parse_time(moment) if moment is not None else services.now()
     except (TypeError, ValueError, AttributeError):
-        return _error("at_invalid", message_lang)
+        raise checks.CheckError("at_invalid") from None
+    demo_clock = moment is not None or current_app.config["VALIDATION_AT"]
+    source = checks.Source(channel="api", kiosk=kiosk.name, clock="demo" if demo_clock else "real")
+    with services.db().session() as s:
+        if method == "pass":
+            token = _pass_token(body)
+            return checks.run_pass(s, token=token, venue=kiosk.venue, at=at, keys=services.pass_keys(), source=source)
+        if method == "face":
+            frame = _image(body)
+            return checks.run_face(s, frame=frame, venue=kiosk.venue, at=at, recogniser=services.faces(), source=source)
+        id_number = body.get("id_number")
+        if not isinstance(id_number, str) or len(id_number) > MAX_ID_TEXT:
+            raise identity.IdNumberError("id_invalid_length")
+        return checks.run(s, id_text=id_number, venue=kiosk.venue, at=at, hash_key=services.hash_key(), source=source)
+
+
+@bp.post("/checks")
+@limits.failed_lookups
+def create_check():
+    lang = None
     try:
-        with services.db().session() as s:
-            if method == "pass":
-                token = _pass_token(body)
-                result = checks.run_pass(s, token=token, venue=venue, at=at, keys=services.pass_keys())
-            elif method == "face":
-                frame = _image(body)
-                result = checks.run_face(s, frame=frame, venue=venue, at=at, recogniser=services.faces())
-            else:
-                id_number = body.get("id_number")
-                if not isinstance(id_number, str):
-                    return _error("id_invalid_length", message_lang)
-                result = checks.run(s, id_text=id_number, venue=venue, at=at, hash_key=services.hash_key())
-    except checks.PROBLEMS as error:
-        return _error(error.code, message_lang, details=getattr(error, "details", None))
+        body = _body()
+        lang = body.get("lang")
+        if lang is not None and lang not in LANGUAGES:
+            lang = None
+            raise checks.CheckError("lang_invalid")
+        result = _run(body, device.current())
+    except Problem as problem:
+        limits.note_problem(problem)
+        return api_error(problem.code, problem.status, problem.details or None, lang)
+    limits.note_result(result.outcome.status)
+    message_lang = current_app.config["DEFAULT_LANGUAGE"]
     return jsonify(checks.describe(result, services.texts(), lang or result.language or message_lang))
 
 

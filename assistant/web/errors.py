@@ -5,30 +5,73 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from . import preferences, services
+from . import services
 
 log = logging.getLogger(__name__)
+# HTTP statuses the API answers with a code of the problem registry (problems.CODES).
+API_CODES = {
+    401: "kiosk_token_invalid",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+    429: "too_many_checks",
+}
+# After a kiosk form's token has expired, the screen starts again where the person was: never an error page.
+RESTART_AT = {
+    "kiosk.check": "kiosk.card",
+    "kiosk.check_pass": "kiosk.pass_screen",
+    "kiosk.check_face": "kiosk.face_screen",
+}
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def api_error(code: str, status: int, details: dict | None = None, lang: str | None = None):
+    """The API's answer to a problem: {"error": {"code", "message"}} in the request's language."""
+    lang = lang or current_app.config["DEFAULT_LANGUAGE"]
+    if code in services.texts().data["error"]:
+        message = services.texts().error(code, lang, details)
+    else:
+        message = code
+    response = jsonify(error={"code": code, "message": message})
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kiosk"'
+    return response, status
+
+
 def _page(status: int, kind: str):
     if _wants_json():
-        code = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(
-            status, "service_unavailable"
-        )
-        message = services.texts().error("service_unavailable", preferences.language()) if status >= 500 else code
-        return jsonify(error={"code": code, "message": message}), status
+        return api_error(API_CODES.get(status, "service_unavailable" if status >= 500 else "request_invalid"), status)
     return render_template("error.html", kind=kind), status
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def form_expired(_error: CSRFError):
+        # A kiosk screen left open past its form token, or a form from another browser: start that screen again.
+        venue = (request.view_args or {}).get("venue")
+        if request.blueprint == "kiosk" and venue:
+            return redirect(url_for(RESTART_AT.get(request.endpoint, "kiosk.home"), venue=venue), code=303)
+        if request.blueprint == "kiosk_setup":
+            return redirect(url_for("kiosk_setup.setup"), code=303)
+        return _page(400, "bad_request")
+
+    @app.errorhandler(429)
+    def too_many(error: HTTPException):
+        venue = (request.view_args or {}).get("venue")
+        if request.blueprint == "kiosk" and venue:
+            from .kiosk import busy_page
+
+            return busy_page(venue)
+        return _page(429, "bad_request")
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         kind = {404: "not_found", 405: "not_found", 413: "too_large"}.get(error.code, "bad_request")

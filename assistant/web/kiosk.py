@@ -6,12 +6,13 @@ import logging
 import time
 from datetime import date
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, session, url_for
 
 from .. import checks, faces, identity, images, passes
 from ..models import Venue
+from ..problems import Problem
 from ..speech import SpeechUnavailable, Unspeakable
-from . import preferences, services, spoken
+from . import device, limits, preferences, services, spoken
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ SPOKEN_ERRORS = (
     "camera_refused",
     "image_invalid",
     "image_too_large",
+    "too_many_checks",
 )
 
 
@@ -44,9 +46,32 @@ def _speech_globals() -> dict:
     }
 
 
+@bp.before_request
+def _which_kiosk():
+    """A bound browser is its kiosk, at its kiosk's venue only. In demo mode an unbound page works as its venue's
+    demo kiosk; in production an unbound browser sees only the set-up screen."""
+    kiosk = device.current()
+    venue = (request.view_args or {}).get("venue")
+    if kiosk is not None:
+        if venue is not None and venue != kiosk.venue:
+            return redirect(url_for("kiosk.home", venue=kiosk.venue), code=303)
+        return None
+    if current_app.config["DEMO"]:
+        return None
+    return redirect(url_for("kiosk_setup.setup"), code=303)
+
+
+def source() -> checks.Source:
+    """What the check log records about where a kiosk check came from."""
+    kiosk = g.get("kiosk")
+    clock = "demo" if current_app.config["VALIDATION_AT"] else "real"
+    return checks.Source(channel="kiosk", kiosk=kiosk.name if kiosk else None, clock=clock)
+
+
 @bp.get("/")
 def start():
-    return redirect(url_for("kiosk.home", venue=current_app.config["KIOSK_VENUE"]))
+    kiosk = device.current()
+    return redirect(url_for("kiosk.home", venue=kiosk.venue if kiosk else current_app.config["KIOSK_VENUE"]))
 
 
 @bp.get("/<venue>/")
@@ -61,6 +86,7 @@ def card(venue: str):
 
 def _card_page(venue: Venue, error: str | None = None):
     cards = [{"index": i, "scenario": c.scenario} for i, c in enumerate(services.demo_cards())]
+    cards = cards if current_app.config["DEMO"] else []  # the simulated reader shows no demo people in production
     message = services.texts().error(error, preferences.language()) if error else None
     page = render_template("kiosk/card.html", venue=venue, cards=cards, error=message, error_code=error)
     return page, (400 if error else 200)
@@ -71,15 +97,21 @@ def pass_screen(venue: str):
     return _pass_page(venue_or_404(venue))
 
 
-def _pass_page(venue: Venue, error: Exception | None = None):
-    details = getattr(error, "details", None) or {}
+def _pass_page(venue: Venue, error: Problem | None = None):
+    details = error.details if error else {}
     message = services.texts().error(error.code, preferences.language(), details) if error else None
-    query = {"error": error.code, **{k: v.isoformat() for k, v in details.items()}} if error else {}
-    page = render_template("kiosk/pass.html", venue=venue, error=message, speech_query=query)
+    # The address names only the code; a detail (an expired pass's date) stays in the signed session, so a request
+    # cannot make the server speak a date of its choosing.
+    if error and details:
+        session["spoken_details"] = {"code": error.code, **{k: v.isoformat() for k, v in details.items()}}
+    page = render_template(
+        "kiosk/pass.html", venue=venue, error=message, speech_query={"error": error.code} if error else {}
+    )
     return page, (400 if error else 200)
 
 
 @bp.post("/<venue>/pass")
+@limits.failed_lookups
 def check_pass(venue: str):
     """A scanner typed the token (and Enter), or the camera (here: an uploaded picture) saw the card."""
     place = venue_or_404(venue)
@@ -92,8 +124,11 @@ def check_pass(venue: str):
         else:
             token = request.form.get("token", "")[:512]
         with services.db().session() as s:
-            result = checks.run_pass(s, token=token, venue=place.slug, at=services.now(), keys=services.pass_keys())
-    except (passes.PassError, images.ImageProblem, checks.CheckError) as error:
+            result = checks.run_pass(
+                s, token=token, venue=place.slug, at=services.now(), keys=services.pass_keys(), source=source()
+            )
+    except Problem as error:
+        limits.note_problem(error)
         return _pass_page(place, error)
     return show_result(place, result)
 
@@ -105,6 +140,7 @@ def check_again(venue: str):
 
 
 @bp.post("/<venue>/check")
+@limits.failed_lookups
 def check(venue: str):
     place = venue_or_404(venue)
     id_text = _number_from_form()
@@ -112,8 +148,11 @@ def check(venue: str):
         return _card_page(place, "id_invalid_length")
     try:
         with services.db().session() as s:
-            result = checks.run(s, id_text=id_text, venue=place.slug, at=services.now(), hash_key=services.hash_key())
-    except identity.IdNumberError as error:
+            result = checks.run(
+                s, id_text=id_text, venue=place.slug, at=services.now(), hash_key=services.hash_key(), source=source()
+            )
+    except Problem as error:
+        limits.note_problem(error)
         # The typed number is not shown again: it is cleared, so nobody behind can read it.
         return _card_page(place, error.code)
     return show_result(place, result)
@@ -121,6 +160,7 @@ def check(venue: str):
 
 def show_result(place: Venue, result: checks.Check):
     """After any check: remember which result this screen shows (not the result itself) and go to it."""
+    limits.note_result(result.outcome.status)
     if result.language and not session.get("lang_chosen"):
         preferences.choose_language(result.language, by_person=False)
     session["result"] = {"id": result.record_id, "venue": place.slug, "shown": int(time.time())}
@@ -130,7 +170,7 @@ def show_result(place: Venue, result: checks.Check):
 def _number_from_form() -> str | None:
     """The number from a demo card on the simulated reader (by position) or from the keypad."""
     if "card" in request.form:
-        cards = services.demo_cards()
+        cards = services.demo_cards() if current_app.config["DEMO"] else []
         index = request.form.get("card", "")
         return cards[int(index)].number if index.isdigit() and int(index) < len(cards) else None
     return request.form.get("id_number", "")[:64]
@@ -169,24 +209,37 @@ def speech(venue: str, screen: str):
         abort(404)
     error_text = _spoken_error(request.args)
     lang = preferences.language()
-    text = spoken.script(screen, lang, result=result, error=error_text, private=current_app.config["PRIVATE_LISTENING"])
+    text = spoken.script(
+        screen,
+        lang,
+        result=result,
+        error=error_text,
+        private=current_app.config["PRIVATE_LISTENING"],
+        demo=current_app.config["DEMO"],
+    )
     try:
         path = services.speech().audio(text, lang, slow=request.args.get("pace") == "slow")
     except (SpeechUnavailable, Unspeakable) as problem:
         log.warning("no speech for the %s screen: %s", screen, type(problem).__name__)
         abort(503)
-    return send_file(path, mimetype="audio/ogg" if path.suffix == ".ogg" else "audio/wav", max_age=0)
+    try:
+        return send_file(path, mimetype="audio/ogg" if path.suffix == ".ogg" else "audio/wav", max_age=0)
+    except FileNotFoundError:  # trimmed from a full cache a moment ago: the page's "sound is not working" note
+        abort(503)
 
 
 def _spoken_error(args) -> str | None:
-    """The error a screen shows, from its code (and a pass's end date): nothing personal travels in the address."""
+    """The error a screen shows, from its code; a detail (a pass's end date) only from the signed session, where
+    the error page put it: a request can choose among the product's own sentences, never make up a new one."""
     code = args.get("error")
     if code not in SPOKEN_ERRORS:
         return None
-    try:
-        details = {"date": date.fromisoformat(args["date"])} if code == "pass_expired" else {}
-    except (KeyError, ValueError):
-        return None
+    details = {}
+    if code == "pass_expired":
+        kept = session.get("spoken_details") or {}
+        if kept.get("code") != code or "date" not in kept:
+            return None
+        details = {"date": date.fromisoformat(kept["date"])}
     return services.texts().error(code, preferences.language(), details)
 
 
@@ -218,3 +271,9 @@ def call_staff(venue: str):
 @bp.get("/<venue>/help")
 def help_coming(venue: str):
     return render_template("kiosk/help.html", venue=venue_or_404(venue))
+
+
+def busy_page(venue: str):
+    """Past the kiosk's budget of lookups that found no one: the person is asked, calmly, to see staff."""
+    message = services.texts().error("too_many_checks", preferences.language())
+    return render_template("kiosk/busy.html", venue=venue_or_404(venue), message=message), 429

@@ -7,12 +7,13 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
-from flask import abort, render_template, request, send_file
+from flask import abort, current_app, render_template, request, send_file
 
 from .. import checks, faces, images
 from ..models import Venue
-from . import preferences, services
-from .kiosk import bp, show_result, venue_or_404
+from ..problems import Problem
+from . import limits, preferences, services
+from .kiosk import bp, show_result, source, venue_or_404
 
 # "camera_refused" comes from the browser (the person or the kiosk said no to the camera), so it arrives in the
 # address; the other codes are the server's own answers to a frame.
@@ -20,8 +21,21 @@ FACE_ERRORS = (*faces.ERROR_CODES, "camera_refused", "image_invalid", "image_too
 THUMBNAIL_SIDE = 120  # keeps the face screen, with its four demo pictures, under 50 KB
 
 
+def _demo_faces() -> list:
+    """The simulated camera's demo faces: in demo mode only, so production shows no demo people."""
+    return services.demo_faces() if current_app.config["DEMO"] else []
+
+
+def _face_venue(slug: str) -> Venue:
+    """Face search alone is a venue's opt-in: where it is off, there is no face screen."""
+    venue = venue_or_404(slug)
+    if not venue.face_search:
+        abort(404)
+    return venue
+
+
 def _face_page(venue: Venue, error: str | None = None, status: int = 200):
-    demo = [{"index": i, "scenario": f.scenario} for i, f in enumerate(services.demo_faces())]
+    demo = [{"index": i, "scenario": f.scenario} for i, f in enumerate(_demo_faces())]
     message = services.texts().error(error, preferences.language()) if error else None
     page = render_template(
         "kiosk/face.html",
@@ -37,18 +51,22 @@ def _face_page(venue: Venue, error: str | None = None, status: int = 200):
 @bp.get("/<venue>/face")
 def face_screen(venue: str):
     error = request.args.get("error")
-    return _face_page(venue_or_404(venue), error if error == "camera_refused" else None)
+    return _face_page(_face_venue(venue), error if error == "camera_refused" else None)
 
 
 @bp.post("/<venue>/face")
+@limits.failed_lookups
 def check_face(venue: str):
     """A frame from the live camera, an uploaded photo, or a demo face the simulated camera presents."""
-    place = venue_or_404(venue)
+    place = _face_venue(venue)
     try:
         frame = _frame_from_form()
         with services.db().session() as s:
-            result = checks.run_face(s, frame=frame, venue=place.slug, at=services.now(), recogniser=services.faces())
-    except (faces.FaceProblem, images.ImageProblem, checks.CheckError) as error:
+            result = checks.run_face(
+                s, frame=frame, venue=place.slug, at=services.now(), recogniser=services.faces(), source=source()
+            )
+    except Problem as error:
+        limits.note_problem(error)
         return _face_page(place, error.code, 400)
     return show_result(place, result)
 
@@ -56,7 +74,7 @@ def check_face(venue: str):
 def _frame_from_form() -> bytes:
     index = request.form.get("demo_face")
     if index is not None:
-        demo = services.demo_faces()
+        demo = _demo_faces()
         if not index.isdigit() or int(index) >= len(demo):
             raise images.ImageProblem("image_invalid")
         return demo[int(index)].photo.read_bytes()
@@ -72,8 +90,8 @@ def _frame_from_form() -> bytes:
 @bp.get("/<venue>/face/demo/<int:index>.jpg")
 def demo_face_picture(venue: str, index: int):
     """A small picture of a demo face for the simulated camera's buttons (the full photo stays on the server)."""
-    venue_or_404(venue)
-    demo = services.demo_faces()
+    _face_venue(venue)
+    demo = _demo_faces()
     if index >= len(demo):
         abort(404)
     response = send_file(io.BytesIO(_thumbnail(demo[index].photo)), mimetype="image/jpeg", max_age=3600)

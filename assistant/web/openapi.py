@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from ..faces import ERROR_CODES as FACE_ERROR_CODES
-from ..identity import ERROR_CODES as ID_ERROR_CODES
-from ..passes import ERROR_CODES as PASS_ERROR_CODES
+from ..problems import CODES
 
-ERROR_CODES = [
-    *ID_ERROR_CODES,
-    *PASS_ERROR_CODES,
-    *FACE_ERROR_CODES,
-    "image_invalid",
-    "image_too_large",
-    "venue_unknown",
-    "request_invalid",
-    "at_invalid",
-    "lang_invalid",
-]
+ERROR_CODES = list(CODES)
 
 
 def _schemas() -> dict:

@@ -57,6 +57,7 @@ def _template_globals() -> dict:
     size = session.get("size", "100")
     contrast = session.get("contrast", "standard")
     return {
+        "demo_mode": current_app.config["DEMO"],
         "lang": lang,
         "html_lang": HTML_LANG[lang],
         "other_lang": {"code": other, "html_lang": HTML_LANG[other], "name": NAMES[other], "url": _here(lang=other)},

@@ -12,6 +12,8 @@ from ..models import Venue
 from . import services
 
 bp = Blueprint("reviewer", __name__)
+# Demo mode only (registered then): every demo scenario, and real passes for demo residents.
+demo_bp = Blueprint("demo", __name__)
 
 # Numbers to type on the kiosk to see each error. None of them belongs to anyone: the area is not ours and the
 # first three are not even valid numbers.
@@ -23,7 +25,7 @@ ERROR_EXAMPLES = (
 )
 
 
-@bp.get("/demo")
+@demo_bp.get("/demo")
 def demo():
     """Every demo card at every venue, with what the kiosk will decide, one button away."""
     at = services.now()
@@ -55,7 +57,7 @@ def demo():
     )
 
 
-@bp.post("/demo/pass/<int:index>")
+@demo_bp.post("/demo/pass/<int:index>")
 def demo_pass(index: int):
     """A printable pass for a demo card's resident (any older one stops working), to show at the kiosk."""
     cards = services.demo_cards()

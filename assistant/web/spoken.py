@@ -14,7 +14,7 @@ from ..speech.prepare import join_sentences as join
 PASS_ERRORS = (*PASS_CODES, "image_invalid", "image_too_large")
 FACE_ERRORS = (*FACE_CODES, "camera_refused", "image_invalid", "image_too_large")
 
-SCREENS = ("home", "card", "pass", "face", "result", "why", "warning", "settings", "help")
+SCREENS = ("home", "card", "pass", "face", "result", "why", "warning", "settings", "help", "busy")
 
 
 def why(result: dict) -> list[str]:
@@ -25,9 +25,15 @@ def why(result: dict) -> list[str]:
 
 
 def script(
-    screen: str, lang: str, *, result: dict | None = None, error: str | None = None, private: bool = False
+    screen: str,
+    lang: str,
+    *,
+    result: dict | None = None,
+    error: str | None = None,
+    private: bool = False,
+    demo: bool = True,
 ) -> str:
-    """The text spoken for a screen (or a part of one: "why", "warning")."""
+    """The text spoken for a screen (or a part of one: "why", "warning"); `demo` when the demo cards are shown."""
     if screen == "home":
         pieces = [
             _("Check your health code"),
@@ -38,7 +44,7 @@ def script(
         pieces = [
             error,
             _("Tap your ID card"),
-            _("This kiosk shows demo cards in place of a real card reader. Tap one card."),
+            _("This kiosk shows demo cards in place of a real card reader. Tap one card.") if demo else None,
             _("Or type the number"),
             _("18 characters on the front of the card. The last one can be X."),
         ]
@@ -69,6 +75,8 @@ def script(
         pieces = [_("Text size and contrast"), _("Tap a choice. It stays until you finish.")]
     elif screen == "help":
         pieces = [_("A staff member is coming"), _("Please wait here. Someone will come to help you.")]
+    elif screen == "busy":
+        pieces = [_("Please ask a staff member"), error]
     else:
         raise KeyError(screen)
     return join(pieces, lang)
@@ -77,7 +85,10 @@ def script(
 def fixed_prompts(texts, lang: str) -> list[str]:
     """Every sentence the kiosk speaks that does not depend on a person: prerendered, so nothing waits."""
     prompts = [script(screen, lang) for screen in ("home", "card", "pass", "face", "settings", "help", "warning")]
-    prompts += [script("card", lang, error=texts.error(code, lang)) for code in ERROR_CODES]
+    prompts += [script("busy", lang, error=texts.error("too_many_checks", lang))]
+    for demo in (True, False):
+        prompts += [script("card", lang, demo=demo)]
+        prompts += [script("card", lang, error=texts.error(code, lang), demo=demo) for code in ERROR_CODES]
     pass_errors = [code for code in PASS_ERRORS if code != "pass_expired"]  # that one names its date
     prompts += [script("pass", lang, error=texts.error(code, lang)) for code in pass_errors]
     prompts += [script("face", lang, error=texts.error(code, lang)) for code in FACE_ERRORS]

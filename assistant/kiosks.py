@@ -1,0 +1,147 @@
+"""Kiosk identity: each kiosk is registered with a name and a venue and gets a device token, shown once and kept
+only as a hash. Every API call and every bound kiosk browser names its kiosk, so the check log says which one checked.
+Nothing here knows about Flask."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .models import Kiosk, StaffAlert, Venue
+
+TOKEN_PREFIX = "hck_"  # recognisable in a config file or a leaked paste, so it can be found and revoked
+NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+SEEN_EVERY = 60  # seconds: "last seen" is written at most this often per kiosk and process, not on every request
+ALERT_EVERY = timedelta(minutes=1)  # one alert of a kind per kiosk in this window, however many requests breach
+_last_seen: dict[int, float] = {}
+
+
+class KioskError(ValueError):
+    """`code` is kiosk_name_invalid, kiosk_name_taken, kiosk_unknown or venue_unknown."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The kiosk a request comes from, as the web side keeps it for one request."""
+
+    id: int
+    name: str
+    venue: str
+    demo: bool
+
+
+def token_hash(token: str) -> str:
+    # A device token has 256 random bits, so one fast hash is enough: there is nothing to guess from it.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def demo_name(venue: str) -> str:
+    return f"demo-{venue}"
+
+
+def add(session: Session, name: str, venue: str, *, demo: bool = False) -> tuple[Kiosk, str]:
+    """Register a kiosk at a venue. Returns it and its device token, which is not kept and cannot be shown again."""
+    if not NAME.match(name or ""):
+        raise KioskError("kiosk_name_invalid")
+    if session.get(Venue, venue) is None:
+        raise KioskError("venue_unknown")
+    if session.scalar(select(Kiosk).where(Kiosk.name == name)) is not None:
+        raise KioskError("kiosk_name_taken")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    kiosk = Kiosk(
+        name=name, venue=venue, token_hash=token_hash(token), created_at=_utcnow(), revoked_at=None, demo=demo
+    )
+    session.add(kiosk)
+    session.flush()
+    return kiosk, token
+
+
+def revoke(session: Session, name: str) -> Kiosk:
+    """The kiosk's token stops working at once, and a browser bound to it goes back to the set-up screen."""
+    kiosk = session.scalar(select(Kiosk).where(Kiosk.name == name))
+    if kiosk is None:
+        raise KioskError("kiosk_unknown")
+    if kiosk.revoked_at is None:
+        kiosk.revoked_at = _utcnow()
+    return kiosk
+
+
+def all_kiosks(session: Session) -> list[Kiosk]:
+    return list(session.scalars(select(Kiosk).order_by(Kiosk.venue, Kiosk.name)))
+
+
+def by_token(session: Session, token: str | None) -> Identity | None:
+    """The live kiosk this device token belongs to, or None (no token, a wrong one, or a revoked one)."""
+    if not token or len(token) > 200:
+        return None
+    return _live(session, Kiosk.token_hash == token_hash(token))
+
+
+def by_id(session: Session, kiosk_id: int) -> Identity | None:
+    """The live kiosk a bound browser names (from its signed cookie), or None once it has been revoked."""
+    return _live(session, Kiosk.id == kiosk_id)
+
+
+def demo_kiosk(session: Session, venue: str) -> Identity | None:
+    """The demo kiosk an unbound browser stands in for, in demo mode only (the caller decides that)."""
+    return _live(session, Kiosk.name == demo_name(venue), Kiosk.demo.is_(True))
+
+
+def _live(session: Session, *where) -> Identity | None:
+    row = session.execute(
+        select(Kiosk.id, Kiosk.name, Kiosk.venue, Kiosk.demo).where(*where, Kiosk.revoked_at.is_(None))
+    ).one_or_none()
+    if row is None:
+        return None
+    _seen(session, row.id)
+    return Identity(row.id, row.name, row.venue, bool(row.demo))
+
+
+def _seen(session: Session, kiosk_id: int) -> None:
+    now = time.monotonic()
+    if now - _last_seen.get(kiosk_id, -SEEN_EVERY) < SEEN_EVERY:
+        return
+    _last_seen[kiosk_id] = now
+    session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_seen_at=_utcnow()))
+
+
+def ensure_demo_kiosks(session: Session) -> dict[str, str]:
+    """One demo kiosk per venue (demo seeding only). Returns the tokens of the ones made now, by name."""
+    made = {}
+    for slug in session.scalars(select(Venue.slug).order_by(Venue.slug)):
+        if session.scalar(select(Kiosk.id).where(Kiosk.name == demo_name(slug))) is None:
+            kiosk, token = add(session, demo_name(slug), slug, demo=True)
+            made[kiosk.name] = token
+    return made
+
+
+def raise_alert(session: Session, kind: str, kiosk: Identity | None, venue: str | None) -> bool:
+    """Ask staff to come (for example after too many lookups that found no one). One alert per kiosk and kind
+    per minute; returns whether a new one was raised."""
+    name = kiosk.name if kiosk else None
+    recent = session.scalar(
+        select(StaffAlert.id).where(
+            StaffAlert.kind == kind,
+            StaffAlert.kiosk.is_(None) if name is None else StaffAlert.kiosk == name,
+            StaffAlert.raised_at > _utcnow() - ALERT_EVERY,
+        )
+    )
+    if recent is not None:
+        return False
+    session.add(StaffAlert(raised_at=_utcnow(), kind=kind, kiosk=name, venue=venue, resolved_at=None))
+    return True
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,70 @@
+"""Every problem a check (or a kiosk's request) can answer with: one exception type carrying a code, and one registry
+of codes that the kiosk, the API, the CLI and the OpenAPI document all read. The words live in seeds/texts.toml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    status: int  # the HTTP status the API answers with
+    area: str  # id, pass, image, face, request, venue, kiosk
+
+
+# Code -> (HTTP status, area). The order is the order the API document lists them.
+CODES: dict[str, Code] = {
+    # An ID number that cannot be used, in the order a person can fix them (DESIGN.md's codes).
+    "id_invalid_length": Code(400, "id"),
+    "id_invalid_characters": Code(400, "id"),
+    "id_invalid_checksum": Code(400, "id"),
+    "id_invalid_birth_date": Code(400, "id"),
+    # A printed pass that cannot be used.
+    "pass_not_recognised": Code(400, "pass"),
+    "pass_unreadable": Code(400, "pass"),
+    "pass_signature_invalid": Code(400, "pass"),
+    "pass_unknown_key": Code(400, "pass"),
+    "pass_expired": Code(400, "pass"),
+    "pass_revoked": Code(400, "pass"),
+    # A picture (a camera frame or an upload).
+    "image_invalid": Code(400, "image"),
+    "image_too_large": Code(400, "image"),
+    # A face check that cannot go ahead.
+    "face_none": Code(400, "face"),
+    "face_several": Code(400, "face"),
+    "face_no_match": Code(400, "face"),
+    # The request itself.
+    "request_invalid": Code(400, "request"),
+    "request_too_large": Code(413, "request"),
+    "not_found": Code(404, "request"),
+    "method_not_allowed": Code(405, "request"),
+    "lang_invalid": Code(400, "request"),
+    "at_invalid": Code(400, "request"),
+    "at_not_allowed": Code(400, "request"),
+    # Where, and who is asking.
+    "venue_unknown": Code(400, "venue"),
+    "venue_not_allowed": Code(403, "venue"),
+    "face_search_off": Code(403, "venue"),
+    "kiosk_token_invalid": Code(401, "kiosk"),
+    "too_many_checks": Code(429, "kiosk"),
+    "service_unavailable": Code(503, "kiosk"),
+}
+
+
+def codes(area: str) -> tuple[str, ...]:
+    return tuple(code for code, spec in CODES.items() if spec.area == area)
+
+
+class Problem(Exception):
+    """A check or request that cannot go ahead. `code` is a key of CODES; `details` fill in its message."""
+
+    def __init__(self, code: str, **details):
+        if code not in CODES:
+            raise KeyError(f"unregistered problem code {code!r}")
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+    @property
+    def status(self) -> int:
+        return CODES[self.code].status

@@ -1,0 +1,36 @@
+"""The kiosk set-up screen: staff bind a kiosk's browser to its registered kiosk once, by typing its device token.
+In production an unbound kiosk browser sees only this screen."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
+
+from .. import kiosks
+from . import device, preferences, services
+from .limits import limiter
+
+bp = Blueprint("kiosk_setup", __name__, url_prefix="/kiosk/setup")
+TOKEN_FIELD = "token"
+
+
+def _page(error: str | None = None, status: int = 200):
+    message = services.texts().error(error, preferences.language()) if error else None
+    return render_template("kiosk/setup.html", bound=device.bound(), error=error, message=message), status
+
+
+@bp.get("")
+def setup():
+    return _page()
+
+
+# A token has 256 random bits; the limit keeps a stranger at the screen from even trying many.
+@bp.post("")
+@limiter.limit("10/minute", key_func=get_remote_address)
+def bind():
+    with services.db().session() as s:
+        kiosk = kiosks.by_token(s, request.form.get(TOKEN_FIELD, "").strip())
+    if kiosk is None:
+        return _page("kiosk_token_invalid", 400)
+    response = redirect(url_for("kiosk.home", venue=kiosk.venue), code=303)
+    return device.bind(response, kiosk)

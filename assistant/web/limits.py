@@ -1,0 +1,59 @@
+"""Limits against walking through ID numbers: per kiosk, a budget of lookups that find no one or are invalid.
+Past it the kiosk gets 429 too_many_checks, the screen asks the person to see staff, and staff get an alert."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, g
+from flask_limiter import Limiter
+
+from .. import kiosks
+from ..problems import CODES, Problem
+from . import device, services
+
+log = logging.getLogger(__name__)
+# The problems that count against the budget: a number, pass or face that leads to no one.
+COUNTED = frozenset(code for code, spec in CODES.items() if spec.area in ("id", "pass", "face"))
+
+limiter = Limiter(key_func=device.limit_key, headers_enabled=False)
+
+
+def _budget() -> str:
+    return f"{current_app.config['FAILED_LOOKUPS_PER_MINUTE']}/minute"
+
+
+def _counts(_response) -> bool:
+    return bool(g.get("failed_lookup"))
+
+
+def _breached(_limit) -> None:
+    kiosk = device.current()
+    venue = kiosk.venue if kiosk else None
+    with services.db().session() as s:
+        raised = kiosks.raise_alert(s, "too_many_checks", kiosk, venue)
+    if raised:
+        log.warning("too many failed lookups at kiosk %s; staff alerted", kiosk.name if kiosk else "(unbound)")
+
+
+# Applied to every route that looks a person up (kiosk card, pass and face screens, and the API).
+failed_lookups = limiter.shared_limit(
+    _budget, scope="failed-lookups", deduct_when=_counts, on_breach=_breached, methods=["POST"]
+)
+
+
+def note_result(status: str) -> None:
+    """A check found no one: it counts against the kiosk's budget."""
+    if status == "unknown":
+        g.failed_lookup = True
+
+
+def note_problem(problem: Problem) -> None:
+    """A check could not go ahead: an invalid number, pass or face counts against the kiosk's budget."""
+    if problem.code in COUNTED:
+        g.failed_lookup = True
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["LIMITS_STORAGE"])
+    limiter.init_app(app)
