@@ -20,7 +20,7 @@ TOKEN_PREFIX = "hck_"  # recognisable in a config file or a leaked paste, so it 
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 SEEN_EVERY = 60  # seconds: "last seen" is written at most this often per kiosk and process, not on every request
 ALERT_EVERY = timedelta(minutes=1)  # one alert of a kind per kiosk in this window, however many requests breach
-_last_seen: dict[int, float] = {}
+_last_seen: dict[tuple[str, int], float] = {}
 
 
 class KioskError(ValueError):
@@ -110,9 +110,10 @@ def _live(session: Session, *where) -> Identity | None:
 
 def _seen(session: Session, kiosk_id: int) -> None:
     now = time.monotonic()
-    if now - _last_seen.get(kiosk_id, -SEEN_EVERY) < SEEN_EVERY:
+    key = (str(session.get_bind().url), kiosk_id)
+    if now - _last_seen.get(key, -SEEN_EVERY) < SEEN_EVERY:
         return
-    _last_seen[kiosk_id] = now
+    _last_seen[key] = now
     session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_seen_at=_utcnow()))
 
 

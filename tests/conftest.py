@@ -33,7 +33,9 @@ def seeded_app(config: dict):
     app = create_app({"TESTING": True, "VALIDATION_AT": ANCHOR.isoformat(), **config})
     db = app.extensions["assistant"]["db"]
     with db.session() as s:
-        counts = seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR, app.extensions["assistant"]["faces"].matcher)
+        counts = seed(
+            s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR, app.extensions["assistant"]["faces"].matcher
+        )
     app.config["DEMO_KIOSK_TOKENS"] = counts["kiosks"]
     return app
 
@@ -42,6 +44,29 @@ def seeded_app(config: dict):
 def app(tmp_path):
     # Forms are posted without their CSRF token here; tests/test_forms.py and the browser tests keep CSRF on.
     return seeded_app({"INSTANCE_PATH": tmp_path / "instance", "WTF_CSRF_ENABLED": False})
+
+
+# A resident who is not one of the demo's: production tests register them by hand.
+REAL_NUMBER = "110105195003070019"
+REAL_RESIDENTS_CSV = (
+    "id_number,name,quarantine_until,last_test_at,last_test_result,risk_area_level,risk_area_visit_at,"
+    f"vaccine_doses,language\n{REAL_NUMBER},赵淑芬,,,,,,3,zh\n"
+)
+
+
+@pytest.fixture
+def production_app(tmp_path):
+    """A production app (no demo): venues only, one real resident, and kiosk metro-door-1 registered.
+    Its device token is in config["KIOSK_TOKEN"]."""
+    from assistant import kiosks, residents
+
+    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / "production", "DEMO": False})
+    key = app.config["ID_HASH_KEY"].encode()
+    with app.extensions["assistant"]["db"].session() as s:
+        seed(s, SEEDS, key, ANCHOR, demo=False)
+        residents.store(s, residents.read_rows(REAL_RESIDENTS_CSV, key))
+        _, app.config["KIOSK_TOKEN"] = kiosks.add(s, "metro-door-1", "metro")
+    return app
 
 
 def bearer(app, kiosk: str = "demo-metro") -> dict:

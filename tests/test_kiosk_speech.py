@@ -7,7 +7,7 @@ import pytest
 
 from assistant import create_app
 from assistant.web.spoken import fixed_prompts
-from tests.conftest import ANCHOR, run_cli
+from tests.conftest import run_cli
 
 SCREENS = {
     "home": "/kiosk/metro/",

@@ -33,7 +33,8 @@ def _schemas() -> dict:
                 },
                 "venue": {
                     "type": "string",
-                    "description": "Venue slug; the kiosk's own venue when left out.",
+                    "description": "Venue slug. A kiosk checks for its own venue only: leave it out, or give that "
+                    "one (another answers 403 venue_not_allowed).",
                     "examples": ["metro", "hospital", "community-centre"],
                 },
                 "lang": {
@@ -44,7 +45,8 @@ def _schemas() -> dict:
                 "at": {
                     "type": "string",
                     "format": "date-time",
-                    "description": "The validation clock (ISO 8601; Asia/Shanghai when no offset). Now when left out.",
+                    "description": "Demo mode only: the validation clock (ISO 8601; Asia/Shanghai when no offset). "
+                    "A production server always checks at the real time and answers 400 at_not_allowed.",
                 },
             },
         },
@@ -108,14 +110,22 @@ def _schemas() -> dict:
     }
 
 
+def _error_response(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Health-code assistant kiosk API",
             "version": "1.0.0",
-            "description": "Checks for card-reader bridges and scanners. The health authority is simulated. "
-            "Responses never contain a full ID number.",
+            "description": "Checks for card-reader bridges and scanners, from registered kiosks only: every call "
+            "carries the kiosk's device token. The health authority is simulated. Responses never contain a full ID "
+            "number.",
         },
         "paths": {
             "/api/v1/checks": {
@@ -126,16 +136,23 @@ def document() -> dict:
                         "required": True,
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckRequest"}}},
                     },
+                    "security": [{"kioskToken": []}],
                     "responses": {
                         "200": {
                             "description": "The result",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckResult"}}},
                         },
-                        "400": {
-                            "description": "Input that cannot be checked, with an error code",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        **{
+                            status: _error_response(description)
+                            for status, description in (
+                                ("400", "Input that cannot be checked, with an error code"),
+                                ("401", "No device token, a wrong one, or a revoked one: kiosk_token_invalid"),
+                                ("403", "Not this kiosk's venue, or face search is off there"),
+                                ("413", "The request is too large"),
+                                ("429", "Too many lookups that found no one: too_many_checks (ask staff)"),
+                                ("503", "The registry is unavailable: service_unavailable (ask staff)"),
+                            )
                         },
-                        "503": {"description": "The registry is unavailable; ask staff"},
                     },
                 }
             },
@@ -147,5 +164,14 @@ def document() -> dict:
                 }
             },
         },
-        "components": {"schemas": _schemas()},
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {
+                "kioskToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The kiosk's device token from `assistant kiosk add NAME --venue SLUG`.",
+                }
+            },
+        },
     }
