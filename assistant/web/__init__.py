@@ -30,9 +30,10 @@ def setup(app: Flask) -> None:
     operations.init_app(app)
     preferences.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)  # before CSRF, so a flood of forged forms is limited too
     csrf.init_app(app)
     csrf.exempt(api.bp)  # the API carries a device token in a header, never a cookie, so it cannot be forged
-    limits.init_app(app)
+    csrf.exempt(kiosk_setup.bind)  # checks its own token, after its limit
     app.after_request(_security_headers)
     app.register_blueprint(pages.bp)
     app.register_blueprint(kiosk_setup.bp)

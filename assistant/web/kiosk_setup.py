@@ -3,8 +3,10 @@ In production an unbound kiosk browser sees only this screen."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
 
 from .. import kiosks
 from . import device, preferences, services
@@ -28,6 +30,12 @@ def setup():
 @bp.post("")
 @limiter.limit("10/minute", key_func=get_remote_address)
 def bind():
+    # Its CSRF token is checked here, after the limit, so that forged posts spend the budget too.
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError as error:
+            raise CSRFError(str(error)) from None
     with services.db().session() as s:
         kiosk = kiosks.by_token(s, request.form.get(TOKEN_FIELD, "").strip())
     if kiosk is None:
