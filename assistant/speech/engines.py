@@ -91,11 +91,14 @@ class EspeakEngine(Engine):
                 stderr=subprocess.PIPE,
             )
             voice_process.stdout.close()
-            voice_process.stdin.write(text.encode())
-            voice_process.stdin.close()
-            if voice_process.wait(timeout=20) or encoder.wait(timeout=20):
-                raise subprocess.CalledProcessError(encoder.returncode or voice_process.returncode, "espeak-ng | sox")
-            encoder.stderr.close()
+            try:
+                voice_process.stdin.write(text.encode())
+                voice_process.stdin.close()
+                if voice_process.wait(timeout=20) or encoder.wait(timeout=20):
+                    code = encoder.returncode or voice_process.returncode
+                    raise subprocess.CalledProcessError(code, "espeak-ng | sox")
+            finally:
+                encoder.stderr.close()
         except (OSError, subprocess.SubprocessError) as error:
             raise SpeechUnavailable(f"espeak-ng failed: {type(error).__name__}") from None
 
