@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,6 +45,16 @@ class ImportRejected(Exception):
     def __init__(self, problems: list[RowProblem]):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+
+
+# A long run of digits in the wrong column may be someone's ID number: it is masked before it reaches a report.
+_LONG_DIGITS = re.compile(r"[0-9Xx]{10,}")
+
+
+def _quoted(value: str) -> str:
+    """A bad value as a problem report may quote it: in quotes, cut short, and with any long digit run masked."""
+    value = _LONG_DIGITS.sub(lambda m: identity.mask(m.group()), value[:40])
+    return repr(value)
 
 
 def read_rows(text: str, hash_key: bytes) -> list[dict]:
@@ -103,11 +114,11 @@ def _check_row(raw: dict, line: int) -> tuple[dict | None, list[RowProblem]]:
         try:
             row[column] = parse_time(value[column]) if value[column] else None
         except ValueError:
-            bad(column, f"not an ISO 8601 time: {value[column]!r}")
+            bad(column, f"not an ISO 8601 time: {_quoted(value[column])}")
     for column, allowed in (("last_test_result", ("negative", "positive")), ("risk_area_level", ("medium", "high"))):
         row[column] = value[column].lower() or None
         if row[column] is not None and row[column] not in allowed:
-            bad(column, f"must be {' or '.join(allowed)} or empty, not {value[column]!r}")
+            bad(column, f"must be {' or '.join(allowed)} or empty, not {_quoted(value[column])}")
     if bool(row.get("last_test_at")) != bool(row["last_test_result"]):
         bad("last_test_result", "a test needs both a time and a result")
     if bool(row.get("risk_area_visit_at")) != bool(row["risk_area_level"]):
@@ -116,10 +127,10 @@ def _check_row(raw: dict, line: int) -> tuple[dict | None, list[RowProblem]]:
     if doses.isdigit() and int(doses) < 20:
         row["vaccine_doses"] = int(doses)
     else:
-        bad("vaccine_doses", f"must be a whole number from 0 to 19, not {value['vaccine_doses']!r}")
+        bad("vaccine_doses", f"must be a whole number from 0 to 19, not {_quoted(value['vaccine_doses'])}")
     row["language"] = value["language"].lower() or "zh"
     if row["language"] not in ("zh", "en"):
-        bad("language", f"must be zh or en, not {value['language']!r}")
+        bad("language", f"must be zh or en, not {_quoted(value['language'])}")
     return (None if problems else row), problems
 
 
