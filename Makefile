@@ -10,10 +10,12 @@ CATALOGUE := assistant/translations/zh/LC_MESSAGES/messages
 
 .PHONY: run test bench setup test-setup system-packages require-system-packages translations update-translations lint clean
 
+# The demo: demo residents, cards, faces and kiosks, /demo, and a chosen clock. Production is `assistant serve` without it.
+run: export ASSISTANT_DEMO = 1
 run: setup system-packages
 	$(BIN)/assistant seed --if-empty
 	$(BIN)/assistant speech prerender
-	@echo "Starting the kiosk: open http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	@echo "Starting the kiosk (demo mode): open http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
 test: test-setup require-system-packages

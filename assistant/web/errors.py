@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -77,7 +77,11 @@ def init_app(app: Flask) -> None:
         kind = {404: "not_found", 405: "not_found", 413: "too_large"}.get(error.code, "bad_request")
         if error.code and error.code >= 500:
             kind = "unavailable"
-        return _page(error.code or 500, kind)
+        body, status = _page(error.code or 500, kind)
+        response = make_response(body, status)
+        if getattr(error, "valid_methods", None):  # 405: say which methods the address does take (RFC 9110)
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(error: SQLAlchemyError):
