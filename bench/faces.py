@@ -80,7 +80,7 @@ def main() -> int:
     rng = random.Random(5)
     face = Image.open(PHOTO).convert("RGB")
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"INSTANCE_PATH": Path(instance)})
+        app = create_app({"INSTANCE_PATH": Path(instance), "DEMO": True})
         recogniser = app.extensions["assistant"]["faces"]
         matcher = recogniser.matcher
         print(f"matcher: {matcher.name}; {ENROLLED:,} enrolled faces; frames are JPEG")

@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from assistant import config as settings
-from assistant import identity
+from assistant import identity, kiosks
 from assistant.db import Database
 from assistant.models import CheckRecord, Resident
 from assistant.seeding import seed_venues
@@ -35,9 +35,10 @@ PORT = 5321
 WORKERS = os.cpu_count() or 1  # one server process a core
 
 
-def fill(instance: Path) -> list[str]:
-    """100,000 residents with varied facts; returns a sample of their numbers to check."""
-    config = settings.load({"INSTANCE_PATH": instance})
+def fill(instance: Path) -> tuple[list[str], dict[str, str]]:
+    """100,000 residents with varied facts, and a kiosk at the metro and at the hospital. Returns a sample of the
+    residents' numbers to check and the kiosks' device tokens by venue."""
+    config = settings.load({"INSTANCE_PATH": instance, "DEMO": False})
     db = Database(config["DATABASE_URL"])
     db.create_all()
     key = config["ID_HASH_KEY"].encode()
@@ -73,14 +74,15 @@ def fill(instance: Path) -> list[str]:
     with db.session() as s:
         seed_venues(s, config["SEEDS_DIR"])
         s.execute(insert(Resident), rows)
-    return rng.sample(numbers, 2000)
+        tokens = {venue: kiosks.add(s, f"bench-{venue}", venue)[1] for venue in ("metro", "hospital")}
+    return rng.sample(numbers, 2000), tokens
 
 
 def time_ago(hours: int) -> datetime:
     return datetime.now(UTC).replace(microsecond=0, tzinfo=None) - timedelta(hours=hours)
 
 
-def saturation(numbers: list[str], workdir: Path) -> None:
+def saturation(numbers: list[str], workdir: Path, token: str) -> None:
     script = workdir / "checks.lua"
     bodies = ",\n".join(
         json.dumps(json.dumps({"method": "id_card", "id_number": n, "venue": "hospital"})) for n in numbers[:1000]
@@ -88,6 +90,7 @@ def saturation(numbers: list[str], workdir: Path) -> None:
     script.write_text(
         f"local bodies = {{\n{bodies}\n}}\nlocal i = 0\n"
         'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Authorization"] = "Bearer {token}"\n'
         "request = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, '/api/v1/checks', nil, bodies[i])\nend\n"
     )
     out = subprocess.run(
@@ -105,7 +108,7 @@ def saturation(numbers: list[str], workdir: Path) -> None:
     )
 
 
-def steady(numbers: list[str], rate: int = 300, seconds: int = 10, threads: int = 8) -> None:
+def steady(numbers: list[str], token: str, rate: int = 300, seconds: int = 10, threads: int = 8) -> None:
     latencies, failures = [], []
     interval = threads / rate
 
@@ -117,7 +120,8 @@ def steady(numbers: list[str], rate: int = 300, seconds: int = 10, threads: int 
             time.sleep(max(0.0, due - time.perf_counter()))
             body = json.dumps({"method": "id_card", "id_number": numbers[(n * threads + offset) % len(numbers)]})
             began = time.perf_counter()
-            connection.request("POST", "/api/v1/checks", body, {"Content-Type": "application/json"})
+            headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+            connection.request("POST", "/api/v1/checks", body, headers)
             response = connection.getresponse()
             response.read()
             latencies.append(time.perf_counter() - began)
@@ -144,9 +148,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as work:
         instance = Path(work) / "instance"
         started = time.perf_counter()
-        numbers = fill(instance)
+        numbers, tokens = fill(instance)
         print(f"registry: {RESIDENTS} residents loaded in {time.perf_counter() - started:.1f} s")
         env = dict(os.environ, ASSISTANT_INSTANCE=str(instance), ASSISTANT_SPEECH_ENGINE="none")
+        env.pop("ASSISTANT_DEMO", None)  # production, as a venue runs it: tokens, limits, the real clock
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(PORT), "--workers", str(WORKERS)],
             env=env,
@@ -166,8 +171,8 @@ def main() -> int:
             if server.poll() is not None:  # e.g. the port was taken by a server left running elsewhere
                 print(f"the server stopped (exit {server.returncode}); is port {PORT} in use?", file=sys.stderr)
                 return 1
-            saturation(numbers, Path(work))
-            steady(numbers)
+            saturation(numbers, Path(work), tokens["hospital"])
+            steady(numbers, tokens["metro"])
         finally:
             server.terminate()
             server.wait(10)

@@ -30,7 +30,7 @@ ELSEWHERE = re.compile(r'(?:href|src)="(?:https?:)?//')
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"INSTANCE_PATH": Path(instance)})
+        app = create_app({"INSTANCE_PATH": Path(instance), "DEMO": True, "WTF_CSRF_ENABLED": False})
         with app.extensions["assistant"]["db"].session() as s:
             seed(s, app.config["SEEDS_DIR"], app.config["ID_HASH_KEY"].encode(), clock.now())
         client = app.test_client()

@@ -34,7 +34,7 @@ def report(label: str, seconds: list[float], target: float | None = None) -> Non
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"INSTANCE_PATH": Path(instance)})
+        app = create_app({"INSTANCE_PATH": Path(instance), "DEMO": True})
         speech = app.extensions["assistant"]["speech"]
         if not speech.available:
             print("no speech engine here: install espeak-ng (make run does)", file=sys.stderr)
