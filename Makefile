@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # Speech, audio tools, the browser for page tests and kiosk mode, Chinese fonts, and tmux for the terminal tests.
 SYSTEM_PACKAGES := espeak-ng sox chromium fonts-noto-cjk tmux
+# The tests also run the README's nginx config (docs/nginx.conf) in front of the kiosk, with a throw-away certificate.
+TEST_PACKAGES := nginx-light openssl
+PACKAGES = $(SYSTEM_PACKAGES)
 CATALOGUE := assistant/translations/zh/LC_MESSAGES/messages
 
 .PHONY: run test bench setup test-setup system-packages require-system-packages translations update-translations lint clean
@@ -18,6 +21,7 @@ run: setup system-packages
 	@echo "Starting the kiosk (demo mode): open http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
+test: PACKAGES = $(SYSTEM_PACKAGES) $(TEST_PACKAGES)
 test: test-setup require-system-packages
 	$(BIN)/ruff check assistant tests bench
 	$(BIN)/pytest
@@ -62,7 +66,7 @@ update-translations: setup
 
 # As root, install what is missing; otherwise say exactly what is missing and carry on (the kiosk runs without them).
 system-packages:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing system packages: $$missing"; \
@@ -73,7 +77,7 @@ system-packages:
 
 # The tests need them all: fail loudly rather than skip.
 require-system-packages: system-packages
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then echo "The tests need these system packages: $$missing"; exit 1; fi
 
 lint: test-setup

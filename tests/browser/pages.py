@@ -6,7 +6,7 @@ PAGES = {
     "pages.landing": "/",
     "pages.policy": "/policy",
     "pages.policy_topic": "/policy/health-code",
-    "reviewer.demo": "/demo",
+    "demo.demo": "/demo",
     "reviewer.accessibility": "/accessibility",
     "kiosk.home": "/kiosk/metro/",
     "kiosk.card": "/kiosk/metro/card",
@@ -15,8 +15,9 @@ PAGES = {
     "kiosk.result": "/kiosk/metro/result",
     "kiosk.settings": "/kiosk/metro/settings",
     "kiosk.help_coming": "/kiosk/metro/help",
+    "kiosk_setup.setup": "/kiosk/setup",
 }
-KIOSK_PAGES = {k: v for k, v in PAGES.items() if k.startswith("kiosk.")}
+KIOSK_PAGES = {k: v for k, v in PAGES.items() if k.startswith("kiosk.")}  # the set-up screen is for staff
 # GET routes that are not pages: redirects, JSON and files.
 NOT_PAGES = {
     "static",
@@ -26,6 +27,8 @@ NOT_PAGES = {
     "kiosk.speech",
     "pages.policy_speech",
     "kiosk.demo_face_picture",
+    "operations.healthz",
+    "operations.readyz",
 }
 # The states of a screen worth checking on their own.
 EXTRA_STATES = {
