@@ -141,3 +141,39 @@ def test_demo_mode_is_turned_on_by_the_environment(monkeypatch, flag):
     monkeypatch.delenv("ASSISTANT_DEMO")
     assert config.load({"SECRET_KEY": "x", "ID_HASH_KEY": "y"})["DEMO"] is False
     assert "ASSISTANT_DEMO" not in os.environ
+
+
+# Meant for everyone: what this is, what results mean, the accessibility statement, the API's own description,
+# the load balancer's probes, the set-up screen (it asks for a token) and the style sheets and scripts.
+PUBLIC = {
+    "pages.landing",
+    "pages.policy",
+    "pages.policy_topic",
+    "pages.policy_speech",
+    "reviewer.accessibility",
+    "api.openapi",
+    "operations.healthz",
+    "operations.readyz",
+    "kiosk_setup.setup",
+    "kiosk_setup.bind",
+    "static",
+}
+SAMPLE_ARGS = {"venue": "metro", "screen": "home", "topic": "health-code", "paragraph": 0, "index": 0}
+
+
+def test_every_route_is_closed_without_a_kiosk_token_unless_it_is_public(production_app):
+    client = production_app.test_client()
+    checked = set()
+    for rule in production_app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        path = rule.build({k: v for k, v in SAMPLE_ARGS.items() if k in rule.arguments})[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method, json={"id_number": REAL_NUMBER})
+            closed = response.status_code == 401 or (
+                response.status_code == 303 and response.headers["Location"] == "/kiosk/setup"
+            )
+            assert closed, f"{method} {path} answered {response.status_code} without a kiosk token"
+            checked.add(rule.endpoint)
+    assert {"kiosk.check", "kiosk.speech", "kiosk.result", "api.create_check"} <= checked
+    assert count(production_app, CheckRecord) == 0

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from . import services
+from . import device, services
 
 log = logging.getLogger(__name__)
 # HTTP statuses the API answers with a code of the problem registry (problems.CODES).
@@ -57,6 +57,8 @@ def init_app(app: Flask) -> None:
     def form_expired(_error: CSRFError):
         # A kiosk screen left open past its form token, or a form from another browser: start that screen again.
         venue = (request.view_args or {}).get("venue")
+        if request.blueprint == "kiosk" and not current_app.config["DEMO"] and device.current() is None:
+            return redirect(url_for("kiosk_setup.setup"), code=303)  # an unbound browser: the set-up screen only
         if request.blueprint == "kiosk" and venue:
             return redirect(url_for(RESTART_AT.get(request.endpoint, "kiosk.home"), venue=venue), code=303)
         if request.blueprint == "kiosk_setup":
