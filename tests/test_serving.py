@@ -34,22 +34,28 @@ def post_check(port: int, number: str, token: str) -> dict:
         connection.close()
 
 
-def test_two_workers_share_the_port_and_stop_with_the_parent(cli_env):
+def start_two_workers(cli_env: dict, stderr=subprocess.DEVNULL) -> tuple[subprocess.Popen, int, str]:
+    """`assistant serve --workers 2` on a free port, once both workers answer; with the metro kiosk's token."""
     port = free_port()
     env = dict(cli_env, ASSISTANT_FACE_MATCHER="simulated", ASSISTANT_SPEECH_ENGINE="none")
     token = cli_token(cli_env)
     command = [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(port), "--workers", "2"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            post_check(port, CARDS[0].number, token)
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+    time.sleep(2)  # the second worker is accepting too by now
+    return server, port, token
+
+
+def test_two_workers_share_the_port_and_stop_with_the_parent(cli_env):
+    server, port, token = start_two_workers(cli_env)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                post_check(port, CARDS[0].number, token)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
-        time.sleep(2)  # the second worker is accepting too by now
         workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
         assert len(workers) == 2
         ids = [post_check(port, CARDS[i % 3].number, token)["check_id"] for i in range(40)]
@@ -65,21 +71,8 @@ def test_two_workers_share_the_port_and_stop_with_the_parent(cli_env):
 
 
 def test_a_worker_that_dies_is_replaced_and_the_others_keep_answering(cli_env):
-    port = free_port()
-    env = dict(cli_env, ASSISTANT_FACE_MATCHER="simulated", ASSISTANT_SPEECH_ENGINE="none")
-    token = cli_token(cli_env)
-    command = [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(port), "--workers", "2"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server, port, token = start_two_workers(cli_env, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                post_check(port, CARDS[0].number, token)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
-        time.sleep(2)
         before = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
         assert len(before) == 2
         subprocess.run(["kill", "-KILL", before[0]], check=True)
@@ -99,4 +92,6 @@ def test_a_worker_that_dies_is_replaced_and_the_others_keep_answering(cli_env):
     finally:
         server.send_signal(signal.SIGTERM)
         _, log = server.communicate(timeout=15)
-    assert "ended with exit code -9; starting another" in log
+    lines = [json.loads(line) for line in log.splitlines() if line.strip()]  # every line is one JSON object
+    assert any("ended with exit code -9; starting another" in line["message"] for line in lines)
+    assert any(line.get("route") == "/api/v1/checks" and line.get("kiosk") == "demo-metro" for line in lines)
