@@ -16,6 +16,7 @@
       } else if (input.value.length < 18) {
         input.value += value;
       }
+      input.dispatchEvent(new Event("input"));  // confirmed by count (kiosk-voice.js)
     });
   }
 
@@ -97,7 +98,58 @@
       });
   }
 
+  // Several reasons: one at a time, with "Reason 1 of 3" and Previous / Next, so each fits on the screen.
+  function setUpReasons(section) {
+    var items = Array.prototype.slice.call(section.querySelectorAll("[data-reason]"));
+    var nav = section.querySelector("[data-reason-nav]");
+    if (items.length < 2 || !nav) { return; }
+    var count = nav.querySelector(".reason-count");
+    var template = count.getAttribute("data-template");
+    var current = 0;
+
+    function show(index, speak) {
+      current = (index + items.length) % items.length;  // after the last comes the first again: never a dead end
+      items.forEach(function (item, i) { item.hidden = i !== current; });
+      count.textContent = template.replace("{number}", String(current + 1)).replace("{total}", String(items.length));
+      if (speak) { document.dispatchEvent(new CustomEvent("kiosk:reason", { detail: current })); }
+    }
+
+    nav.hidden = false;
+    nav.addEventListener("click", function (event) {
+      var step = event.target.closest("[data-reason-step]");
+      if (step) { show(current + parseInt(step.getAttribute("data-reason-step"), 10), true); }
+    });
+    show(0, false);
+  }
+
+  // Where a screen is taller than the display: the bar (which stays at the top) says there is more below and
+  // shows it; focus moved by keyboard is kept clear of the bar.
+  function setUpMoreBelow(button) {
+    var bar = document.querySelector("[data-kiosk-bar]");
+    function update() {
+      var left = document.documentElement.scrollHeight - window.scrollY - window.innerHeight;
+      button.hidden = left < 16;
+      document.documentElement.style.scrollPaddingTop = (bar.offsetHeight + 16) + "px";
+    }
+    button.addEventListener("click", function () {
+      window.scrollBy(0, Math.round((window.innerHeight - bar.offsetHeight) * 0.7));
+    });
+    // A control reached by keyboard is never left under the bar.
+    document.addEventListener("focusin", function (event) {
+      if (bar.contains(event.target)) { return; }
+      var top = event.target.getBoundingClientRect().top;
+      if (top < bar.offsetHeight) { window.scrollBy(0, top - bar.offsetHeight - 16); }
+    });
+    window.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
+    window.addEventListener("load", update);
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(update); }
+    update();
+  }
+
   document.querySelectorAll(".keypad[data-for]").forEach(setUpKeypad);
+  document.querySelectorAll("[data-more-below]").forEach(setUpMoreBelow);
+  document.querySelectorAll("[data-reasons]").forEach(setUpReasons);
   document.querySelectorAll("[data-live-camera]").forEach(setUpCamera);
   document.querySelectorAll(".countdown[data-seconds]").forEach(setUpCountdown);
 })();

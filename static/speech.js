@@ -21,15 +21,19 @@
   var main = section.querySelector("[data-speech-main]");
   var why = section.querySelector("[data-speech-why]");
   var warning = section.querySelector("[data-speech-warning]");
-  var all = [main, why, warning].filter(Boolean);
+  var reasons = Array.prototype.slice.call(section.querySelectorAll("[data-speech-reason]"));
+  var all = [main, why, warning].concat(reasons).filter(Boolean);
   var levelText = section.querySelector("[data-speech-level]");
   var failed = section.querySelector("[data-speech-failed]");
   var LEVELS = [0.4, 0.7, 1.0];
   // The volume a person chooses lasts for their visit only (cleared when the screen is finished with).
   var level = parseInt(window.sessionStorage.getItem("speechVolume") || "2", 10);
 
+  var sayer = new Audio();  // a control's name or a count of typed characters (kiosk-voice.js)
+
   function stopAll() {
     all.forEach(function (audio) { audio.pause(); });
+    sayer.pause();
   }
 
   function play(audio, slow) {
@@ -72,17 +76,36 @@
     if (audio.error) { showFailed(); }
   });
   section.querySelector(".speech-controls").hidden = false;
+  document.querySelectorAll("[data-why]").forEach(function (button) { button.hidden = false; });
   showLevel();
 
-  section.addEventListener("click", function (event) {
+  // The speech buttons: Repeat, Slower, Stop and volume below, and "Hear why" beside Start again on a result.
+  document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-speech-action]");
     if (button) { actions[button.getAttribute("data-speech-action")](); }
   });
 
-  // Any tap outside the speech controls stops the current speech.
+  // Any tap outside the speech buttons stops the current speech.
   document.addEventListener("pointerdown", function (event) {
-    if (!event.target.closest(".speech-controls")) { stopAll(); }
+    if (!event.target.closest(".speech-controls, [data-speech-action]")) { stopAll(); }
   }, true);
+
+  // A control's name or a count of typed characters (kiosk-voice.js), on its own player at the chosen volume.
+  document.addEventListener("kiosk:say", function (event) {
+    stopAll();
+    sayer.volume = LEVELS[level];
+    sayer.src = event.detail;
+    var started = sayer.play();
+    if (started && started.catch) { started.catch(function () {}); }
+  });
+  // The Help key: the screen's instructions again.
+  document.addEventListener("kiosk:help", function () { play(main, false); });
+
+  // A reason the person steps to is read out (they asked for it by stepping).
+  document.addEventListener("kiosk:reason", function (event) {
+    var audio = reasons[event.detail];
+    if (audio) { play(audio, false); }
+  });
 
   document.addEventListener("kiosk:warning", function () {
     if (warning) { play(warning, false); }

@@ -95,7 +95,7 @@ def test_start_again_forgets_the_result_and_keeps_the_persons_own_choices(client
     again = client.get("/kiosk/metro/result")
     assert again.status_code == 302 and again.headers["Location"] == "/kiosk/metro/"
     assert html_lang(client) == "en"
-    assert 'class="size-200 contrast-high"' in client.get("/kiosk/metro/").get_data(as_text=True)
+    assert 'class="size-200 contrast-high kiosk-page"' in client.get("/kiosk/metro/").get_data(as_text=True)
 
 
 def test_when_the_screen_clears_itself_the_next_person_gets_the_defaults(client):
@@ -104,7 +104,7 @@ def test_when_the_screen_clears_itself_the_next_person_gets_the_defaults(client)
     client.post("/kiosk/metro/done", data={"why": "timeout"})
     assert client.get("/kiosk/metro/result").status_code == 302
     assert html_lang(client) == "zh-Hans"
-    assert 'class="size-100 contrast-standard"' in client.get("/kiosk/metro/").get_data(as_text=True)
+    assert 'class="size-100 contrast-standard kiosk-page"' in client.get("/kiosk/metro/").get_data(as_text=True)
 
 
 def test_the_residents_own_language_does_not_outlast_them(client):
@@ -170,5 +170,5 @@ def test_every_kiosk_screen_has_call_staff_in_the_same_place(client):
     client.post("/kiosk/metro/check", data={"card": 0})
     for path in ["/kiosk/metro/", "/kiosk/metro/card", "/kiosk/metro/result", "/kiosk/metro/help"]:
         html = client.get(path).get_data(as_text=True)
-        bar = html[html.index('<header class="kiosk-bar">') : html.index("</header>")]
+        bar = html[html.index('<header class="kiosk-bar"') : html.index("</header>")]
         assert 'action="/kiosk/metro/help"' in bar, path

@@ -12,7 +12,7 @@ from .. import checks, faces, identity, images, passes
 from ..models import Venue
 from ..problems import Problem
 from ..speech import SpeechUnavailable, Unspeakable
-from . import device, limits, preferences, services, spoken
+from . import device, limits, preferences, sayable, services, spoken
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 log = logging.getLogger(__name__)
@@ -204,8 +204,11 @@ def speech(venue: str, screen: str):
     place = venue_or_404(venue)
     if screen not in spoken.SCREENS:
         abort(404)
-    result = _shown_result(place) if screen in ("result", "why") else None
-    if screen in ("result", "why") and result is None:
+    result = _shown_result(place) if screen in ("result", "why", "reason") else None
+    if screen in ("result", "why", "reason") and result is None:
+        abort(404)
+    index = request.args.get("n", "0")
+    if screen == "reason" and not (index.isdigit() and int(index) < len(result["reasons"])):
         abort(404)
     error_text = _spoken_error(request.args)
     lang = preferences.language()
@@ -216,16 +219,45 @@ def speech(venue: str, screen: str):
         error=error_text,
         private=current_app.config["PRIVATE_LISTENING"],
         demo=current_app.config["DEMO"],
+        index=int(index) if screen == "reason" else 0,
+        chosen=_chosen(request.args.get("chosen")) if screen == "settings" else None,
     )
+    return _audio(text, lang)
+
+
+@bp.get("/<venue>/say")
+def say(venue: str):
+    """A control's name or a count of typed characters, spoken (keypad mode, "Read out what I touch"): only the
+    product's own phrases, never a typed number in public."""
+    venue_or_404(venue)
+    lang = preferences.language()
+    text = request.args.get("text", "")[:200]
+    demo = current_app.config["DEMO"]
+    allowed = sayable.phrases(
+        lang,
+        len(services.demo_cards()) if demo else 0,
+        len(services.demo_faces()) if demo else 0,
+        current_app.config["PRIVATE_LISTENING"],
+    )
+    if text not in allowed:
+        abort(404)
+    return _audio(text, lang)
+
+
+def _audio(text: str, lang: str):
     try:
         path = services.speech().audio(text, lang, slow=request.args.get("pace") == "slow")
     except (SpeechUnavailable, Unspeakable) as problem:
-        log.warning("no speech for the %s screen: %s", screen, type(problem).__name__)
+        log.warning("no speech for %s: %s", request.endpoint, type(problem).__name__)
         abort(503)
     try:
         return send_file(path, mimetype="audio/ogg" if path.suffix == ".ogg" else "audio/wav", max_age=0)
     except FileNotFoundError:  # trimmed from a full cache a moment ago: the page's "sound is not working" note
         abort(503)
+
+
+def _chosen(choice: str | None) -> str | None:
+    return spoken.chosen_sentence(choice) if choice else None
 
 
 def _spoken_error(args) -> str | None:
@@ -258,7 +290,16 @@ def settings(venue: str):
     back = request.args.get("back", "")
     if not back.startswith(f"/kiosk/{place.slug}/") or "//" in back or "\\" in back:
         back = url_for("kiosk.home", venue=place.slug)
-    return render_template("kiosk/settings.html", venue=place, back=back)
+    made = [f"{key}={request.args[key]}" for key in ("size", "contrast", "touch") if key in request.args]
+    chosen = made[-1] if made and made[-1] in spoken.setting_names() else None
+    return render_template(
+        "kiosk/settings.html",
+        venue=place,
+        back=back,
+        names=spoken.setting_names(),
+        chosen=chosen,
+        chosen_sentence=spoken.chosen_sentence(chosen) if chosen else None,
+    )
 
 
 @bp.post("/<venue>/help")

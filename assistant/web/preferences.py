@@ -12,6 +12,7 @@ HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 NAMES = {"zh": "中文", "en": "English"}
 SIZES = ("100", "150", "200")
 CONTRASTS = ("standard", "high")
+TOUCH = ("off", "on")  # "Read out what I touch": the first touch on a control speaks it, a second one presses it
 
 
 def language() -> str:
@@ -34,6 +35,7 @@ def forget(person_left: bool) -> None:
     if person_left:
         session.pop("size", None)
         session.pop("contrast", None)
+        session.pop("touch", None)
 
 
 def _from_query() -> None:
@@ -44,6 +46,8 @@ def _from_query() -> None:
         session["size"] = args["size"]
     if args.get("contrast") in CONTRASTS:
         session["contrast"] = args["contrast"]
+    if args.get("touch") in TOUCH:
+        session["touch"] = args["touch"]
 
 
 def _here(**choice) -> str | None:
@@ -64,8 +68,10 @@ def _template_globals() -> dict:
         "display": {
             "size": size,
             "contrast": contrast,
+            "touch": session.get("touch", "off"),
             "sizes": SIZES,
             "contrasts": CONTRASTS,
+            "touches": TOUCH,
         },
     }
 

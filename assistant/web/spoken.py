@@ -14,12 +14,37 @@ from ..speech.prepare import join_sentences as join
 PASS_ERRORS = (*PASS_CODES, "image_invalid", "image_too_large")
 FACE_ERRORS = (*FACE_CODES, "camera_refused", "image_invalid", "image_too_large")
 
-SCREENS = ("home", "card", "pass", "face", "result", "why", "warning", "settings", "help", "busy")
+SCREENS = ("home", "card", "pass", "face", "result", "why", "reason", "warning", "settings", "help", "busy")
 
 
-def why(result: dict) -> list[str]:
+def setting_names() -> dict[str, str]:
+    """The name of each choice on the text size and contrast screen, by the query that chooses it."""
+    return {
+        "size=100": _("Standard text"),
+        "size=150": _("Large text"),
+        "size=200": _("Largest text"),
+        "contrast=standard": _("Standard colours"),
+        "contrast=high": _("Light on black"),
+        "touch=off": _("Off"),
+        "touch=on": _("On"),
+    }
+
+
+def chosen_sentence(choice: str) -> str | None:
+    """What the settings screen shows and says just after a choice, e.g. "Large text is chosen."."""
+    name = setting_names().get(choice)
+    if name is None:
+        return None
+    if choice.startswith("touch="):
+        name = _("Read out what I touch") + ": " + name
+    return _("%(choice)s is chosen.", choice=name)
+
+
+def why(result: dict, only: int | None = None) -> list[str]:
+    """Every reason (for "Hear why"), or only the one at index `only` (as the person steps to it)."""
     pieces = []
-    for reason in result["reasons"]:
+    reasons = result["reasons"] if only is None else result["reasons"][only : only + 1]
+    for reason in reasons:
         pieces += [reason["title"], reason["text"], _("What you can do:") + " " + reason["next_step"]]
     return pieces
 
@@ -32,6 +57,8 @@ def script(
     error: str | None = None,
     private: bool = False,
     demo: bool = True,
+    index: int = 0,
+    chosen: str | None = None,
 ) -> str:
     """The text spoken for a screen (or a part of one: "why", "warning"); `demo` when the demo cards are shown."""
     if screen == "home":
@@ -44,9 +71,10 @@ def script(
         pieces = [
             error,
             _("Tap your ID card"),
-            _("This kiosk shows demo cards in place of a real card reader. Tap one card.") if demo else None,
-            _("Or type the number"),
+            _("ID card number"),
             _("18 characters on the front of the card. The last one can be X."),
+            _("Or tap a demo card") if demo else None,
+            _("This kiosk shows demo cards in place of a real card reader. Tap one card.") if demo else None,
         ]
     elif screen == "pass":
         pieces = [
@@ -69,10 +97,17 @@ def script(
         pieces = [result["speech"]["text"]] + (why(result) if private else [])
     elif screen == "why":
         pieces = why(result)
+    elif screen == "reason":
+        pieces = why(result, only=index)
     elif screen == "warning":
         pieces = [_("The screen will clear soon. Press More time if you need it.")]
     elif screen == "settings":
-        pieces = [_("Text size and contrast"), _("Tap a choice. It stays until you finish.")]
+        # Just after a choice, the choice first: each choice is spoken when chosen.
+        pieces = [
+            _("Text size and contrast"),
+            chosen,
+            _("Tap a choice. It stays until you finish."),
+        ]
     elif screen == "help":
         pieces = [_("A staff member is coming"), _("Please wait here. Someone will come to help you.")]
     elif screen == "busy":
@@ -85,6 +120,7 @@ def script(
 def fixed_prompts(texts, lang: str) -> list[str]:
     """Every sentence the kiosk speaks that does not depend on a person: prerendered, so nothing waits."""
     prompts = [script(screen, lang) for screen in ("home", "card", "pass", "face", "settings", "help", "warning")]
+    prompts += [script("settings", lang, chosen=chosen_sentence(choice)) for choice in setting_names()]
     prompts += [script("busy", lang, error=texts.error("too_many_checks", lang))]
     for demo in (True, False):
         prompts += [script("card", lang, demo=demo)]

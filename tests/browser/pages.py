@@ -25,6 +25,7 @@ NOT_PAGES = {
     "kiosk.check_again",
     "api.openapi",
     "kiosk.speech",
+    "kiosk.say",
     "pages.policy_speech",
     "kiosk.demo_face_picture",
     "operations.healthz",
@@ -77,4 +78,5 @@ def open_page(page, base: str, endpoint: str, query: str = "") -> None:
     elif endpoint == "kiosk.face_screen (camera refused)":
         page.goto(f"{base}/kiosk/metro/face?error=camera_refused&{query}")
     else:
-        page.goto(f"{base}{PAGES.get(endpoint) or EXTRA_STATES[endpoint]}?{query}")
+        response = page.goto(f"{base}{PAGES.get(endpoint) or EXTRA_STATES[endpoint]}?{query}")
+        assert response.status < 500, f"{endpoint} answered {response.status}"  # a calm error page is no pass

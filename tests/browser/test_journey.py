@@ -127,6 +127,8 @@ def test_typing_the_number_on_a_keyboard(page, live_server):
 
 
 def test_focus_order_follows_the_visual_order(page, live_server):
+    # One column (a portrait kiosk): each stop below the last. On landscape screens the left column comes first.
+    page.set_viewport_size({"width": 1080, "height": 1920})
     page.goto(f"{live_server}/kiosk/metro/card?lang=en")
     tops = []
     for _ in range(12):
@@ -181,15 +183,15 @@ def test_settings_by_keyboard_alone_and_back_to_where_the_person_was(page, live_
     expect(page.locator("h1")).to_have_text("Text size and contrast")
     tab_to(page, "e.textContent.includes('Largest text')")
     page.keyboard.press("Enter")
-    expect(page.locator("html")).to_have_class("size-200 contrast-standard")
+    expect(page.locator("html")).to_have_class("size-200 contrast-standard kiosk-page")
     expect(page.get_by_role("link", name="Largest text")).to_have_attribute("aria-current", "true")
     tab_to(page, "e.textContent.trim() === 'Light on black'")
     page.keyboard.press("Enter")
-    expect(page.locator("html")).to_have_class("size-200 contrast-high")
+    expect(page.locator("html")).to_have_class("size-200 contrast-high kiosk-page")
     tab_to(page, "e.textContent.trim() === 'Done'")
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server}/kiosk/metro/card")
-    expect(page.locator("html")).to_have_class("size-200 contrast-high")
+    expect(page.locator("html")).to_have_class("size-200 contrast-high kiosk-page")
 
 
 def test_call_staff_by_keyboard_alone(page, live_server):
