@@ -90,7 +90,6 @@ def test_a_screen_taller_than_the_display_says_so_and_shows_the_way(page, live_s
         page.keyboard.press("Shift+Tab")
         focused = page.evaluate("() => document.activeElement.getBoundingClientRect().top")
         outside_main = (
-            "() => document.activeElement === document.body"
-            " || !!document.activeElement.closest('header, .skip-link')"
+            "() => document.activeElement === document.body || !!document.activeElement.closest('header, .skip-link')"
         )
         assert focused >= page.locator("header").bounding_box()["height"] - 1 or page.evaluate(outside_main)
