@@ -107,3 +107,23 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture(scope="module")
+def _module_context(browser, browser_context_args):
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def kiosk_page(_module_context):
+    """A page shared by one module's many look-and-measure tests, as fresh as a new one where it matters (no
+    cookies, so no session; the default viewport; no emulated media): a new browser context per test costs more
+    than the checks themselves. Journeys that click through several screens use pytest-playwright's own `page`."""
+    page = _module_context
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.emulate_media(contrast="no-preference", forced_colors="none")
+    return page
