@@ -181,12 +181,18 @@ def load(session: Session, record_id: int) -> Check | None:
     place = record and session.get(Venue, record.venue)
     if place is None:
         return None
-    if record.reasons is None:  # logged before rows kept their reasons: described as it was then assessed
+    if record.reasons is None:
+        # Logged before rows kept their reasons: described by assessing again, as such rows always were. The row
+        # itself is left as it was logged (a copy is described, so nothing is written back).
         resident = _resident(session, record.id_hash)
         outcome = assess(facts_of(resident) if resident else None, place.policy, from_storage(record.validation_at))
-        record.masked_name = mask_name(resident.name) if resident else None
-        record.language = resident.language if resident else None
-        record.reasons = encode_reasons(outcome.reasons)
+        logged = {column.key: getattr(record, column.key) for column in CheckRecord.__table__.columns}
+        logged.update(
+            masked_name=mask_name(resident.name) if resident else None,
+            language=resident.language if resident else None,
+            reasons=encode_reasons(outcome.reasons),
+        )
+        record = SimpleNamespace(**logged)
     return _from_record(record, place)
 
 

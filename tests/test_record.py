@@ -101,3 +101,14 @@ def test_the_command_line_answers_with_the_same_codes(cli_env):
     assert error["code"] == "id_invalid_checksum" and error["code"] in CODES
     venue = run_cli(["check", "--id", DEMO_NUMBERS[0], "--venue", "moon", "--json"], cli_env)
     assert json.loads(venue.stdout)["error"]["code"] == "venue_unknown"
+
+
+def test_a_row_logged_before_reasons_were_kept_is_described_and_left_as_it_was(app, client):
+    client.post("/kiosk/metro/check", data={"id_number": QUARANTINED})
+    with app.extensions["assistant"]["db"].session() as s:
+        s.execute(update(CheckRecord).values(reasons=None, masked_name=None, language=None))
+    page = client.get("/kiosk/metro/result?lang=en").get_data(as_text=True)
+    assert "Red" in page and "3 December 2026, 12:00" in page and "李*" in page
+    with app.extensions["assistant"]["db"].session() as s:
+        record = s.scalars(select(CheckRecord)).one()
+        assert (record.reasons, record.masked_name, record.language) == (None, None, None)
