@@ -36,10 +36,6 @@ class CheckError(Problem):
     """A check that cannot go ahead for a reason of its own (the venue); `code` names why."""
 
 
-# Everything a check can answer with an error code instead of a result: one type, one registry (problems.CODES).
-PROBLEMS = Problem
-
-
 @dataclass(frozen=True)
 class Check:
     venue_slug: str

@@ -14,6 +14,7 @@ from . import checks, cli_faces, cli_kiosks, cli_passes, clock, faces, images, p
 from . import config as settings
 from .db import Database
 from .faces.enrolment import Recogniser
+from .problems import Problem
 from .speech import SpeechService, SpeechUnavailable, Unspeakable
 from .speech.player import NoSoundDevice, play
 from .speech.prepare import join_sentences
@@ -194,7 +195,7 @@ def check(
                 result = checks.run_face(s, frame=frame, venue=venue, at=at, recogniser=ctx.faces(), source=source)
             else:
                 result = checks.run(s, id_text=id_number, venue=venue, at=at, hash_key=ctx.hash_key, source=source)
-    except checks.PROBLEMS as error:
+    except Problem as error:  # one type for every code a check can answer with (problems.CODES)
         _fail(ctx.texts.error(error.code, lang or "en", getattr(error, "details", None)), error.code, as_json)
     lang = lang or result.language or ctx.config["DEFAULT_LANGUAGE"]
     described = checks.describe(result, ctx.texts, lang)
