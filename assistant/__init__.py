@@ -41,7 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.jinja_env.undefined = StrictUndefined
 
     database = Database(app.config["DATABASE_URL"])
-    database.create_all()
+    database.prepare()
     app.extensions["assistant"] = {
         "db": database,
         "texts": Texts.load(app.config["SEEDS_DIR"]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -29,7 +30,7 @@ _venues: dict[tuple[str, str], tuple[float, Venue | None]] = {}
 _FIND_VENUE = select(Venue.__table__).where(Venue.slug == bindparam("slug"))
 _FIND_RESIDENT = select(Resident.__table__).where(Resident.id_hash == bindparam("id_hash"))
 _LOG_CHECK = insert(CheckRecord.__table__)
-_log_lock = threading.Lock()
+_log_lock = threading.Lock()  # SQLite only
 
 
 class CheckError(Problem):
@@ -155,9 +156,10 @@ def _assess_and_log(
         "language": resident.language if resident else None,
         "reasons": encode_reasons(outcome.reasons),
     }
-    # The log line is written and committed at once, one thread of this process at a time: a thread holding
-    # SQLite's write lock while it waits its turn for Python would make every other writer sleep and retry.
-    with _log_lock:
+    # The log line is written and committed at once. On SQLite, one thread of this process at a time: a thread
+    # holding SQLite's only write lock while it waits its turn for Python would make every other writer sleep and
+    # retry. PostgreSQL takes many writers at once, so there no lock is taken.
+    with _log_lock if session.get_bind().dialect.name == "sqlite" else nullcontext():
         inserted = session.connection().execute(_LOG_CHECK, values)
         session.commit()
     # What is shown is what was logged: the result is described from the values written, never from a fresh look.

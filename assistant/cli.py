@@ -10,9 +10,22 @@ from pathlib import Path
 
 import click
 
-from . import checks, cli_faces, cli_kiosks, cli_passes, clock, faces, images, passes, residents, seeding, terminal
+from . import (
+    checks,
+    cli_db,
+    cli_faces,
+    cli_kiosks,
+    cli_passes,
+    clock,
+    faces,
+    images,
+    passes,
+    residents,
+    seeding,
+    terminal,
+)
 from . import config as settings
-from .db import Database
+from .db import Database, SchemaNotReady
 from .faces.enrolment import Recogniser
 from .problems import Problem
 from .speech import SpeechService, SpeechUnavailable, Unspeakable
@@ -24,10 +37,18 @@ from .texts import LANGUAGES, Texts
 class Context:
     """What every command needs: settings, the database and the words, made once per run."""
 
-    def __init__(self):
+    def __init__(self, upgrade: bool | None = False):
         self.config = settings.load()
         self.db = Database(self.config["DATABASE_URL"])
-        self.db.create_all()
+        try:
+            # `seed` and `db upgrade` bring the schema up to date; every other command needs it to be so already
+            # (on SQLite, the embedded default, it is brought up to date on the spot). None: leave it as it is.
+            if upgrade:
+                self.db.upgrade()
+            elif upgrade is not None:
+                self.db.prepare()
+        except SchemaNotReady as e:
+            _fail(str(e), "schema_not_ready")
         self.texts = Texts.load(self.config["SEEDS_DIR"])
         self.hash_key = self.config["ID_HASH_KEY"].encode()
 
@@ -102,7 +123,7 @@ def serve(host: str, port: int, threads: int, workers: int):
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no venues yet.")
 def seed(if_empty: bool):
     """Load seeds/: the venues; in demo mode (ASSISTANT_DEMO=1) also the demo residents, faces and kiosks."""
-    ctx = Context()
+    ctx = Context(upgrade=True)
     demo = ctx.config["DEMO"]
     matcher = ctx.faces().matcher if demo else None
     with ctx.db.session() as s:
@@ -326,3 +347,4 @@ def render_plain(result: dict, lang: str) -> str:
 cli_passes.register(main, Context, _fail)
 cli_kiosks.register(main, Context, _fail)
 cli_faces.register(main, Context, _fail)
+cli_db.register(main, Context, _fail)

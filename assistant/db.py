@@ -1,46 +1,100 @@
-"""The database: one engine per process, short sessions, tables created on first use."""
+"""The database: one engine per process, short sessions, and a schema made and changed only by Alembic migrations.
+
+SQLite (a file in the instance folder) is the embedded default for one kiosk or a demo; PostgreSQL
+(DATABASE_URL=postgresql+psycopg://...) serves many kiosks and app servers from one registry.
+"""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect, text
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import Base
+try:
+    import fcntl
+except ImportError:  # Windows: one process at a time makes the schema there anyway
+    fcntl = None
 
-# (table, column, SQL type) added after the first release, oldest first.
-ADDED_COLUMNS = [
-    ("check_record", "matcher", "VARCHAR(16)"),
-    ("check_record", "kiosk", "VARCHAR(64)"),
-    ("check_record", "channel", "VARCHAR(16)"),
-    ("check_record", "clock", "VARCHAR(16)"),
-    ("check_record", "masked_name", "VARCHAR(200)"),
-    ("check_record", "language", "VARCHAR(2)"),
-    ("check_record", "reasons", "TEXT"),
-    ("venue", "face_search", "BOOLEAN DEFAULT 0"),
-]
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class SchemaNotReady(RuntimeError):
+    """The database is behind the code's migrations (or empty), on a server where upgrading is a deliberate step."""
 
 
 class Database:
     def __init__(self, url: str):
-        is_sqlite = url.startswith("sqlite")
-        self.engine = create_engine(url, connect_args={"timeout": 15} if is_sqlite else {})
-        if is_sqlite:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine = create_engine(
+            url,
+            connect_args={"timeout": 15} if self.is_sqlite else {"connect_timeout": 5},
+            # Many kiosks a server: enough connections for every waitress thread, and stale ones replaced.
+            **({} if self.is_sqlite else {"pool_size": 10, "max_overflow": 10, "pool_recycle": 3600}),
+        )
+        if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def create_all(self) -> None:
-        Base.metadata.create_all(self.engine)
-        self._add_new_columns()
+    # The schema
 
-    def _add_new_columns(self) -> None:
-        """Columns added since a table was first made (create_all makes new tables only). Each is nullable."""
-        tables = inspect(self.engine)
-        for table, column, kind in ADDED_COLUMNS:
-            if column not in {c["name"] for c in tables.get_columns(table)}:
-                with self.engine.begin() as connection:
-                    connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    def _alembic(self, connection) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        return config
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to `revision` (`assistant db upgrade`). A database made before migrations is completed
+        in place by the first one; data is kept."""
+        with self.engine.begin() as connection:
+            command.upgrade(self._alembic(connection), revision)
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    @staticmethod
+    def head() -> str:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        return ScriptDirectory.from_config(config).get_current_head()
+
+    def prepare(self) -> None:
+        """Make the database ready for the app: SQLite, embedded and single-server, is upgraded on the spot; a
+        shared server must have been upgraded on purpose (`assistant db upgrade`) before app servers start."""
+        if self.is_sqlite:
+            if self.revision() != self.head():
+                with self._sqlite_migration_lock():
+                    if self.revision() != self.head():  # another process may have done it meanwhile
+                        self.upgrade()
+        elif (current := self.revision()) != self.head():
+            raise SchemaNotReady(
+                f"The database's schema is at {current or 'nothing yet'}, and this version of the assistant needs "
+                f"{self.head()}. Run `assistant db upgrade` once (it is safe to run again), then start the servers."
+            )
+
+    @contextmanager
+    def _sqlite_migration_lock(self):
+        """Processes starting together on one new SQLite file take turns to make its schema."""
+        database = self.engine.url.database
+        if not database or database == ":memory:" or fcntl is None:
+            yield
+            return
+        with open(f"{database}.migrating", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    # Sessions
 
     @contextmanager
     def session(self):

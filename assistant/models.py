@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .clock import from_storage
@@ -112,7 +112,17 @@ class PassRecord(Base):
     """A printed pass: which resident it stands for (by keyed hash), its dates, and whether it was revoked."""
 
     __tablename__ = "pass_record"
-    __table_args__ = (Index("ix_pass_record_id_hash", "id_hash"),)
+    __table_args__ = (
+        Index("ix_pass_record_id_hash", "id_hash"),
+        # One live pass per resident, kept by the database: two servers issuing at once cannot leave two.
+        Index(
+            "uq_pass_record_live",
+            "id_hash",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
     pass_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     id_hash: Mapped[str] = mapped_column(String(64))
@@ -139,7 +149,8 @@ class FaceEnrolment(Base):
 
 
 class FaceGalleryVersion(Base):
-    """One row, counted up by every enrolment and forgetting, so each server process knows to reload its faces."""
+    """One row (made by the migrations), counted up in place by every enrolment and forgetting, so each server
+    process knows to reload its faces."""
 
     __tablename__ = "face_gallery_version"
 

@@ -171,3 +171,48 @@ def check_page(response, lang: str) -> PageFacts:
 def no_full_number(text: str, numbers=tuple(DEMO_NUMBERS)) -> bool:
     normal = re.sub(r"\s", "", text)
     return not any(n in normal or n.lower() in normal for n in numbers)
+
+
+# With ASSISTANT_TEST_POSTGRES (a server's URL, as `make test-postgres` and CI set it), each test's app and commands
+# use a new PostgreSQL database of the test's own, copied from one migrated template; otherwise SQLite files.
+POSTGRES = os.environ.get("ASSISTANT_TEST_POSTGRES")
+
+
+@pytest.fixture(scope="session")
+def postgres_template():
+    if not POSTGRES:
+        return None
+    from sqlalchemy import create_engine, text
+
+    from assistant.db import Database
+
+    server = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with server.connect() as c:
+        c.execute(text("DROP DATABASE IF EXISTS assistant_template WITH (FORCE)"))
+        c.execute(text("CREATE DATABASE assistant_template"))
+    template = Database(postgres_url("assistant_template"))
+    template.upgrade()
+    template.engine.dispose()
+    return server
+
+
+def postgres_url(database: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(POSTGRES).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True)
+def _test_database(request, postgres_template, monkeypatch):
+    if postgres_template is None:
+        yield
+        return
+    from sqlalchemy import text
+
+    name = "t_" + re.sub(r"\W", "_", request.node.name)[:40].lower() + "_" + os.urandom(3).hex()
+    with postgres_template.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE assistant_template'))
+    monkeypatch.setenv("DATABASE_URL", postgres_url(name))
+    yield
+    with postgres_template.connect() as c:
+        c.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))

@@ -192,7 +192,7 @@ def test_an_older_database_gets_the_new_check_log_column(tmp_path):
             "INSERT INTO check_record VALUES (1, '2026-01-01', '2026-01-01', 'metro', 'id_card', 'green', "
             "'admit', '', '3101**********0245', 'x')"
         )
-    Database(f"sqlite:///{path}").create_all()
+    Database(f"sqlite:///{path}").prepare()
     with sqlite3.connect(path) as raw:
         assert raw.execute("SELECT method, matcher FROM check_record").fetchall() == [("id_card", None)]
 
