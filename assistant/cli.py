@@ -152,22 +152,39 @@ def import_():
 
 @import_.command(name="residents")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_residents(file: Path):
-    """Import residents from a CSV file (DESIGN.md's columns). Any bad row: nothing is imported."""
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def import_residents(file: Path, quiet: bool):
+    """Import residents from a CSV file (DESIGN.md's columns), of any size. Any bad row: nothing is imported."""
+    from tqdm import tqdm
+
+    from . import importing
+
     ctx = Context()
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if quiet:
+            return
+        if stage not in bars:
+            for bar in bars.values():
+                bar.close()
+            scale = {"unit": "B", "unit_scale": True} if stage == "checking" else {"unit": " rows"}
+            bars[stage] = tqdm(total=total, desc=stage.capitalize(), file=sys.stderr, **scale)
+        bars[stage].update(done - bars[stage].n)
+
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        _fail("the file is not UTF-8 text; nothing was imported")
-    try:
-        rows = residents.read_rows(text, ctx.hash_key)
+        added, updated = importing.import_file(ctx.db, file, ctx.hash_key, progress)
     except residents.ImportRejected as rejected:
+        for bar in bars.values():
+            bar.close()
         for problem in rejected.problems:
             click.echo(f"{file.name}: {problem}", err=True)
-        _fail(f"{len(rejected.problems)} problem(s) found; nothing was imported")
-    with ctx.db.session() as s:
-        added, updated = residents.store(s, rows)
-    click.echo(f"Imported {len(rows)} residents ({added} new, {updated} updated).")
+        if rejected.unlisted:
+            click.echo(f"{file.name}: and {rejected.unlisted} more", err=True)
+        _fail(f"{len(rejected.problems) + rejected.unlisted} problem(s) found; nothing was imported")
+    for bar in bars.values():
+        bar.close()
+    click.echo(f"Imported {added + updated} residents ({added} new, {updated} updated).")
 
 
 @main.command()

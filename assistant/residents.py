@@ -40,11 +40,13 @@ class RowProblem:
 
 
 class ImportRejected(Exception):
-    """The file had bad rows; nothing was imported."""
+    """The file had bad rows; nothing was imported. `problems` lists them (the first ones, for a large file);
+    `unlisted` counts the rest."""
 
-    def __init__(self, problems: list[RowProblem]):
-        super().__init__(f"{len(problems)} problem(s)")
+    def __init__(self, problems: list[RowProblem], unlisted: int = 0):
+        super().__init__(f"{len(problems) + unlisted} problem(s)")
         self.problems = problems
+        self.unlisted = unlisted
 
 
 # A long run of digits in the wrong column may be someone's ID number: it is masked before it reaches a report.
@@ -60,24 +62,11 @@ def _quoted(value: str) -> str:
 def read_rows(text: str, hash_key: bytes) -> list[dict]:
     """Parse and check every row; raise ImportRejected listing every problem by line number."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = tuple(reader.fieldnames or ())
-    missing = [c for c in COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    if missing or unknown:
-        message = "; ".join(
-            filter(
-                None,
-                [
-                    f"missing column(s): {', '.join(missing)}" if missing else "",
-                    f"unknown column(s): {', '.join(unknown)}" if unknown else "",
-                ],
-            )
-        )
-        raise ImportRejected([RowProblem(1, "header", message)])
+    check_header(reader.fieldnames)
     rows, problems, seen = [], [], {}
     for raw in reader:
         line = reader.line_num
-        row, row_problems = _check_row(raw, line)
+        row, row_problems = check_row(raw, line)
         problems += row_problems
         if row is None:
             continue
@@ -93,7 +82,25 @@ def read_rows(text: str, hash_key: bytes) -> list[dict]:
     return rows
 
 
-def _check_row(raw: dict, line: int) -> tuple[dict | None, list[RowProblem]]:
+def check_header(fieldnames) -> None:
+    """The header must name every column and no other; raises ImportRejected otherwise."""
+    header = tuple(fieldnames or ())
+    missing = [c for c in COLUMNS if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    if missing or unknown:
+        message = "; ".join(
+            filter(
+                None,
+                [
+                    f"missing column(s): {', '.join(missing)}" if missing else "",
+                    f"unknown column(s): {', '.join(unknown)}" if unknown else "",
+                ],
+            )
+        )
+        raise ImportRejected([RowProblem(1, "header", message)])
+
+
+def check_row(raw: dict, line: int) -> tuple[dict | None, list[RowProblem]]:
     problems = []
 
     def bad(column, message):

@@ -81,10 +81,8 @@ def client(app):
     return client
 
 
-def _cli_env(instance: Path) -> dict:
-    env = dict(os.environ, ASSISTANT_INSTANCE=str(instance), ASSISTANT_AT=ANCHOR.isoformat())
-    env.pop("DATABASE_URL", None)
-    return env
+def _cli_env(instance: Path, copy_of: Path | None = None) -> dict:
+    return with_instance(dict(os.environ, ASSISTANT_AT=ANCHOR.isoformat()), instance, copy_of)
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +106,7 @@ def cli_token(env: dict, kiosk: str = "demo-metro") -> str:
 def cli_env(tmp_path, seeded_instance):
     """Environment for running the real `assistant` command against a seeded temporary instance of its own."""
     shutil.copytree(seeded_instance, tmp_path / "cli-instance")
-    return _cli_env(tmp_path / "cli-instance")
+    return _cli_env(tmp_path / "cli-instance", copy_of=seeded_instance)
 
 
 def run_cli(args: list[str], env: dict, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -173,46 +171,108 @@ def no_full_number(text: str, numbers=tuple(DEMO_NUMBERS)) -> bool:
     return not any(n in normal or n.lower() in normal for n in numbers)
 
 
-# With ASSISTANT_TEST_POSTGRES (a server's URL, as `make test-postgres` and CI set it), each test's app and commands
-# use a new PostgreSQL database of the test's own, copied from one migrated template; otherwise SQLite files.
+# With ASSISTANT_TEST_POSTGRES (a server's URL, as `make test-postgres` and CI set it), every instance folder a test
+# uses, by an app in this process or by a command it runs, has a PostgreSQL database of its own instead of the SQLite
+# file in it: new ones are copies of one migrated template, a CLI test's a copy of the one `assistant seed` filled.
 POSTGRES = os.environ.get("ASSISTANT_TEST_POSTGRES")
+_server = None
 
 
-@pytest.fixture(scope="session")
-def postgres_template():
-    if not POSTGRES:
-        return None
-    from sqlalchemy import create_engine, text
-
-    from assistant.db import Database
-
-    server = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with server.connect() as c:
-        c.execute(text("DROP DATABASE IF EXISTS assistant_template WITH (FORCE)"))
-        c.execute(text("CREATE DATABASE assistant_template"))
-    template = Database(postgres_url("assistant_template"))
-    template.upgrade()
-    template.engine.dispose()
-    return server
+def pytest_configure(config):
+    if POSTGRES:
+        # An app a test dropped without closing leaves its pooled connection to the garbage collector, which closes
+        # it; every test's own databases are closed and dropped when it ends (see _instance_databases).
+        config.addinivalue_line("filterwarnings", "ignore:<psycopg.Connection:ResourceWarning")
 
 
-def postgres_url(database: str) -> str:
+def _server_engine():
+    global _server
+    if _server is None:
+        from sqlalchemy import create_engine, text
+
+        from assistant.db import Database
+
+        _server = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+        with _server.connect() as c:
+            c.execute(text("DROP DATABASE IF EXISTS assistant_template WITH (FORCE)"))
+            c.execute(text("CREATE DATABASE assistant_template"))
+        template = Database(_postgres_url("assistant_template"))
+        template.upgrade()
+        template.engine.dispose()
+    return _server
+
+
+def _postgres_url(database: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(POSTGRES).set(database=database).render_as_string(hide_password=False)
 
 
-@pytest.fixture(autouse=True)
-def _test_database(request, postgres_template, monkeypatch):
-    if postgres_template is None:
-        yield
-        return
+def _database_name(instance: Path) -> str:
+    import hashlib
+
+    return "i_" + hashlib.sha256(str(Path(instance).resolve()).encode()).hexdigest()[:24]
+
+
+def instance_database(instance: Path, copy_of: Path | None = None) -> str | None:
+    """With PostgreSQL: the URL of this instance folder's database, made on first use (a copy of `copy_of`'s, or
+    of the migrated template). Without: None, and the instance's SQLite file is used."""
+    if not POSTGRES:
+        return None
     from sqlalchemy import text
 
-    name = "t_" + re.sub(r"\W", "_", request.node.name)[:40].lower() + "_" + os.urandom(3).hex()
-    with postgres_template.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE assistant_template'))
-    monkeypatch.setenv("DATABASE_URL", postgres_url(name))
+    name = _database_name(instance)
+    template = _database_name(copy_of) if copy_of else "assistant_template"
+    with _server_engine().connect() as c:
+        if c.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    _made.append(name)
+    return _postgres_url(name)
+
+
+_made: list[str] = []
+
+
+def with_instance(env: dict, instance: Path, copy_of: Path | None = None) -> dict:
+    """A command's environment pointed at an instance folder (and, with PostgreSQL, at its database)."""
+    env = dict(env, ASSISTANT_INSTANCE=str(instance))
+    env.pop("DATABASE_URL", None)
+    if url := instance_database(instance, copy_of):
+        env["DATABASE_URL"] = url
+    return env
+
+
+@pytest.fixture(autouse=True)
+def _instance_databases(monkeypatch):
+    if not POSTGRES:
+        yield
+        return
+    from assistant import config, db
+
+    load, opened, made_before, pid = config.load, [], len(_made), os.getpid()
+
+    def load_with_database(overrides=None):
+        loaded = load(overrides)
+        if os.getpid() != pid:  # a process forked by the test shares no connection with this one
+            return loaded
+        if loaded["DATABASE_URL"].startswith("sqlite:///") and loaded["DATABASE_URL"].endswith("/assistant.sqlite3"):
+            loaded["DATABASE_URL"] = instance_database(loaded["INSTANCE_PATH"])
+        return loaded
+
+    init = db.Database.__init__
+
+    def remembered(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        opened.append(self)
+
+    monkeypatch.setattr(config, "load", load_with_database)
+    monkeypatch.setattr(db.Database, "__init__", remembered)
     yield
-    with postgres_template.connect() as c:
-        c.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    for database in opened:  # every app's pooled connections closed, as a server's are when it stops
+        database.engine.dispose()
+    from sqlalchemy import text
+
+    with _server_engine().connect() as c:
+        for name in _made[made_before:]:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    del _made[made_before:]

@@ -1,10 +1,7 @@
 """Kiosk identity: device tokens on every API call, a bound browser per kiosk, and the kiosk in every log line."""
 
-import sqlite3
-from pathlib import Path
-
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from assistant import kiosks
 from assistant.models import CheckRecord, Kiosk
@@ -71,10 +68,14 @@ def test_the_command_line_registers_lists_and_revokes_kiosks(cli_env):
     assert added.returncode == 0, added.stderr
     token = added.stdout.strip().splitlines()[-1]
     assert token.startswith(kiosks.TOKEN_PREFIX) and len(token) > 40
-    database = cli_env["ASSISTANT_INSTANCE"] + "/assistant.sqlite3"
-    with sqlite3.connect(database) as db:
-        stored = db.execute("SELECT token_hash FROM kiosk WHERE name = 'door-2'").fetchone()[0]
-    assert stored == kiosks.token_hash(token) and token.encode() not in Path(database).read_bytes()
+    engine = create_engine(
+        cli_env.get("DATABASE_URL") or f"sqlite:///{cli_env['ASSISTANT_INSTANCE']}/assistant.sqlite3"
+    )
+    with engine.connect() as db:
+        stored = db.execute(text("SELECT token_hash FROM kiosk WHERE name = 'door-2'")).scalar_one()
+        assert token not in str(db.execute(text("SELECT * FROM kiosk")).all())
+    engine.dispose()
+    assert stored == kiosks.token_hash(token)
     listed = run_cli(["kiosk", "list"], cli_env).stdout
     assert "door-2\thospital\tnever seen\tlive" in listed and "demo-metro\tmetro" in listed and token not in listed
     again = run_cli(["kiosk", "add", "door-2", "--venue", "metro"], cli_env)

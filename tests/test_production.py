@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from assistant import config
 from assistant.models import CheckRecord, Kiosk, Resident, Venue
-from tests.conftest import ANCHOR, DEMO_NUMBERS, REAL_NUMBER, run_cli
+from tests.conftest import ANCHOR, DEMO_NUMBERS, REAL_NUMBER, run_cli, with_instance
 
 URL = "/api/v1/checks"
 
@@ -89,8 +89,7 @@ def test_a_face_frame_sent_to_the_api_searches_no_one_unless_the_venue_opted_in(
 
 
 def test_production_seeding_loads_venues_only(tmp_path, cli_env):
-    env = production_env(cli_env)
-    env["ASSISTANT_INSTANCE"] = str(tmp_path / "fresh")
+    env = with_instance(production_env(cli_env), tmp_path / "fresh")
     seeded = run_cli(["seed"], env)
     assert seeded.returncode == 0, seeded.stderr
     assert "production: no demo residents" in seeded.stdout and "device token" not in seeded.stdout
@@ -107,16 +106,14 @@ def test_the_server_refuses_a_demo_database_in_production(cli_env):
 
 
 def test_the_server_refuses_a_demo_clock_in_production(tmp_path, cli_env):
-    env = production_env(cli_env)
-    env["ASSISTANT_INSTANCE"] = str(tmp_path / "fresh")
+    env = with_instance(production_env(cli_env), tmp_path / "fresh")
     assert run_cli(["seed"], env).returncode == 0
     refused = run_cli(["serve", "--port", "1"], dict(env, ASSISTANT_AT=ANCHOR.isoformat()))
     assert refused.returncode == 2 and "ASSISTANT_AT moves the clock" in refused.stderr
 
 
 def test_the_operators_check_at_another_time_is_logged_as_such(tmp_path, cli_env):
-    env = production_env(cli_env)
-    env["ASSISTANT_INSTANCE"] = str(tmp_path / "fresh")
+    env = with_instance(production_env(cli_env), tmp_path / "fresh")
     assert run_cli(["seed"], env).returncode == 0
     (tmp_path / "one.csv").write_text(
         "id_number,name,quarantine_until,last_test_at,last_test_result,risk_area_level,risk_area_visit_at,"

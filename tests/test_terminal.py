@@ -38,7 +38,9 @@ class Tmux:
 def test_a_whole_check_by_voice_in_the_terminal(cli_env, tmp_path):
     audio = tmp_path / "audio"
     assistant = Path(sys.executable).parent / "assistant"
-    env = " ".join(f"{k}={shlex.quote(cli_env[k])}" for k in ("ASSISTANT_INSTANCE", "ASSISTANT_AT"))
+    env = " ".join(
+        f"{k}={shlex.quote(cli_env[k])}" for k in ("ASSISTANT_INSTANCE", "ASSISTANT_AT", "DATABASE_URL") if k in cli_env
+    )
     tmux = Tmux(f"assistant-{tmp_path.name}", f"env {env} {assistant} terminal --lang en --audio-dir {audio}; sleep 30")
     try:
         tmux.wait_for("Type the ID number and press Enter.")
