@@ -48,6 +48,7 @@ CODES: dict[str, Code] = {
     "kiosk_token_invalid": Code(401, "kiosk"),
     "too_many_checks": Code(429, "kiosk"),
     "service_unavailable": Code(503, "kiosk"),
+    "registry_unavailable": Code(503, "kiosk"),
 }
 
 

@@ -104,6 +104,14 @@ def seed_venues(session: Session, seeds_dir: Path, demo: bool = False) -> int:
     return len(_toml(seeds_dir / "venues.toml"))
 
 
+def venue_from_seeds(seeds_dir: Path, slug: str) -> Venue | None:
+    """A venue as venues.toml describes it, not read from the database (for a screen shown while it is down)."""
+    spec = _toml(seeds_dir / "venues.toml").get(slug)
+    if spec is None:
+        return None
+    return Venue(slug=slug, name_en=spec["name"]["en"], name_zh=spec["name"]["zh"], allowed_statuses="green")
+
+
 def seed(session: Session, seeds_dir: Path, hash_key: bytes, now: datetime, matcher=None, demo: bool = True) -> dict:
     """Load the venues; in demo mode also the demo residents, one demo kiosk per venue, and the demo faces when a
     face matcher is given. Safe to run again (it updates, never duplicates).

@@ -20,6 +20,17 @@
     });
   }
 
+  // While the registry is out of reach: ask every few seconds, and go back to the start screen once it answers.
+  function waitForRegistry(element) {
+    var ask = function () {
+      fetch(element.getAttribute("data-wait-for"), { cache: "no-store" }).then(function (answer) {
+        if (answer.ok) { window.location.replace(element.getAttribute("data-then")); } else { later(); }
+      }, later);
+    };
+    var later = function () { window.setTimeout(ask, 3000); };
+    later();
+  }
+
   function setUpCountdown(box) {
     var form = document.querySelector("[data-done-form]");
     var full = parseInt(box.getAttribute("data-seconds"), 10);
@@ -152,4 +163,5 @@
   document.querySelectorAll("[data-reasons]").forEach(setUpReasons);
   document.querySelectorAll("[data-live-camera]").forEach(setUpCamera);
   document.querySelectorAll(".countdown[data-seconds]").forEach(setUpCountdown);
+  document.querySelectorAll("[data-wait-for]").forEach(waitForRegistry);
 })();

@@ -7,7 +7,7 @@ from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .. import kiosks
-from . import services
+from . import outage, services
 
 COOKIE = "kiosk"
 COOKIE_DAYS = 3650  # bound once by staff; it lasts as long as the kiosk does (revoking it ends it at once)
@@ -34,8 +34,12 @@ def bound() -> kiosks.Identity | None:
         return None
     if not isinstance(kiosk_id, int):
         return None
-    with services.db().session() as s:
-        return kiosks.by_id(s, kiosk_id)
+
+    def load():
+        with services.db().session() as s:
+            return kiosks.by_id(s, kiosk_id)
+
+    return outage.remembered(("kiosk", kiosk_id), load)
 
 
 def current() -> kiosks.Identity | None:
@@ -52,8 +56,12 @@ def _resolve() -> kiosks.Identity | None:
     kiosk = bound()
     venue = (request.view_args or {}).get("venue")
     if kiosk is None and current_app.config["DEMO"] and venue:
-        with services.db().session() as s:
-            kiosk = kiosks.demo_kiosk(s, venue)
+
+        def load():
+            with services.db().session() as s:
+                return kiosks.demo_kiosk(s, venue)
+
+        kiosk = outage.remembered(("demo kiosk", venue), load)
     return kiosk
 
 

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from . import device, services
+from . import device, outage, services
 
 log = logging.getLogger(__name__)
 # HTTP statuses the API answers with a code of the problem registry (problems.CODES).
@@ -87,8 +87,18 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(error: SQLAlchemyError):
-        # The registry is briefly out of reach: the person is asked to see staff, the operator sees the class only.
+        # The registry is out of reach: the person is asked to see staff (shown and spoken), an API client gets a
+        # code and when to try again, and the operator's log gets the class only (a message can quote a query).
         log.error("database unavailable: %s", type(error).__name__)
+        if _wants_json():
+            response, status = api_error(outage.CODE, 503)
+            response.headers["Retry-After"] = str(outage.RETRY_SECONDS)
+            return response, status
+        if request.blueprint == "kiosk" and (request.view_args or {}).get("venue"):
+            try:
+                return outage.kiosk_page()
+            except SQLAlchemyError:
+                pass  # a venue this process has never shown: the plain page below
         return _page(503, "unavailable")
 
     @app.errorhandler(Exception)

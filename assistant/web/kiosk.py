@@ -7,12 +7,13 @@ import time
 from datetime import date
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, session, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
-from .. import checks, faces, identity, images, passes
+from .. import checks, faces, identity, images, passes, seeding
 from ..models import Venue
 from ..problems import Problem
 from ..speech import SpeechUnavailable, Unspeakable
-from . import device, limits, preferences, sayable, services, spoken
+from . import device, limits, outage, preferences, sayable, services, spoken
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 log = logging.getLogger(__name__)
@@ -27,12 +28,18 @@ SPOKEN_ERRORS = (
     "image_invalid",
     "image_too_large",
     "too_many_checks",
+    outage.CODE,
 )
 
 
 def venue_or_404(slug: str) -> Venue:
-    with services.db().session() as s:
-        venue = s.get(Venue, slug)
+    def load():
+        with services.db().session() as s:
+            return s.get(Venue, slug)
+
+    # A process that has not met this venue yet, while the database is down: its name from venues.toml.
+    seeds = current_app.config["SEEDS_DIR"]
+    venue = outage.remembered(("venue", slug), load, lambda: seeding.venue_from_seeds(seeds, slug))
     if venue is None:
         abort(404)
     return venue
@@ -50,7 +57,14 @@ def _speech_globals() -> dict:
 def _which_kiosk():
     """A bound browser is its kiosk, at its kiosk's venue only. In demo mode an unbound page works as its venue's
     demo kiosk; in production an unbound browser sees only the set-up screen."""
-    kiosk = device.current()
+    try:
+        kiosk = device.current()
+    except SQLAlchemyError:
+        if request.endpoint == "kiosk.speech" and (request.view_args or {}).get("screen") == "busy":
+            return (
+                None  # "please ask staff" is the product's own words, for any screen, said while the database is down
+            )
+        raise
     venue = (request.view_args or {}).get("venue")
     if kiosk is not None:
         if venue is not None and venue != kiosk.venue:
@@ -317,4 +331,5 @@ def help_coming(venue: str):
 def busy_page(venue: str):
     """Past the kiosk's budget of lookups that found no one: the person is asked, calmly, to see staff."""
     message = services.texts().error("too_many_checks", preferences.language())
-    return render_template("kiosk/busy.html", venue=venue_or_404(venue), message=message), 429
+    page = render_template("kiosk/busy.html", venue=venue_or_404(venue), message=message, code="too_many_checks")
+    return page, 429

@@ -121,7 +121,8 @@ def fixed_prompts(texts, lang: str) -> list[str]:
     """Every sentence the kiosk speaks that does not depend on a person: prerendered, so nothing waits."""
     prompts = [script(screen, lang) for screen in ("home", "card", "pass", "face", "settings", "help", "warning")]
     prompts += [script("settings", lang, chosen=chosen_sentence(choice)) for choice in setting_names()]
-    prompts += [script("busy", lang, error=texts.error("too_many_checks", lang))]
+    for code in ("too_many_checks", "registry_unavailable"):
+        prompts += [script("busy", lang, error=texts.error(code, lang))]
     for demo in (True, False):
         prompts += [script("card", lang, demo=demo)]
         prompts += [script("card", lang, error=texts.error(code, lang), demo=demo) for code in ERROR_CODES]
