@@ -6,12 +6,13 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # Speech, audio tools, the browser for page tests and kiosk mode, Chinese fonts, and tmux for the terminal tests.
 SYSTEM_PACKAGES := espeak-ng sox chromium fonts-noto-cjk tmux
-# The tests also run the README's nginx config (docs/nginx.conf) in front of the kiosk, with a throw-away certificate.
-TEST_PACKAGES := nginx-light openssl
+# The tests also run the README's nginx config (docs/nginx.conf) in front of the kiosk, with a throw-away certificate,
+# and throw-away PostgreSQL servers (tools/pg-cluster) for many app servers on one registry and for its outages.
+TEST_PACKAGES := nginx-light openssl postgresql
 PACKAGES = $(SYSTEM_PACKAGES)
 CATALOGUE := assistant/translations/zh/LC_MESSAGES/messages
 
-.PHONY: run test bench setup test-setup system-packages require-system-packages translations update-translations lint clean
+.PHONY: run test test-postgres bench setup test-setup system-packages require-system-packages translations update-translations lint clean
 
 # The demo: demo residents, cards, faces and kiosks, /demo, and a chosen clock. Production is `assistant serve` without it.
 run: export ASSISTANT_DEMO = 1
@@ -26,14 +27,25 @@ test: test-setup require-system-packages
 	$(BIN)/ruff check assistant tests bench
 	$(BIN)/pytest
 
+# The tests that need no browser, again on PostgreSQL: a throw-away cluster of its own, started and removed here.
+test-postgres: PACKAGES = $(SYSTEM_PACKAGES) $(TEST_PACKAGES)
+test-postgres: test-setup require-system-packages
+	@folder=$$(mktemp -d /tmp/assistant-pg-XXXXXX); \
+	url=$$(PG_OPTIONS="-c fsync=off" tools/pg-cluster start $$folder 5432) || exit 1; \
+	echo "PostgreSQL for the tests: $$url"; \
+	ASSISTANT_TEST_POSTGRES="$$url" $(BIN)/pytest -m "not browser" -p no:cacheprovider; status=$$?; \
+	tools/pg-cluster stop $$folder; exit $$status
+
 # Speed, size and memory figures, printed (not asserted in unit tests).
-bench: setup
+bench: PACKAGES = $(SYSTEM_PACKAGES) postgresql wrk
+bench: setup system-packages
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/speech.py
 	$(BIN)/python bench/passes.py
 	$(BIN)/python bench/faces.py
-	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } || echo "wrk is missing: apt-get install -y wrk"
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/import_residents.py
+	$(BIN)/python bench/soak.py
 
 setup: $(VENV)/.installed $(CATALOGUE).mo
 

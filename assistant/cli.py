@@ -93,7 +93,14 @@ def main():
     type=click.IntRange(1, 64),
     help="Worker processes sharing the socket (Linux, macOS): one a core for a busy entrance's API.",
 )
-def serve(host: str, port: int, threads: int, workers: int):
+@click.option(
+    "--server",
+    type=click.Choice(["granian", "waitress"]),
+    default="granian",
+    show_default=True,
+    help="The HTTP server: Granian (faster, measured) or waitress (pure Python, runs anywhere).",
+)
+def serve(host: str, port: int, threads: int, workers: int, server: str):
     """Serve the kiosk web app on a production WSGI server (waitress). Production unless ASSISTANT_DEMO=1."""
     import os
 
@@ -116,7 +123,7 @@ def serve(host: str, port: int, threads: int, workers: int):
         click.echo("This system cannot share a socket between processes; serving with one worker.", err=True)
     mode = "demo" if ctx.config["DEMO"] else "production: bind each kiosk at /kiosk/setup"
     click.echo(f"The kiosk is at http://{host}:{port}/kiosk/  (start page: http://{host}:{port}/; {mode})")
-    serving.serve(host, port, threads, workers)
+    serving.serve(host, port, threads, workers, server)
 
 
 @main.command()

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .models import Kiosk, StaffAlert, Venue
@@ -85,23 +85,29 @@ def by_token(session: Session, token: str | None) -> Identity | None:
     """The live kiosk this device token belongs to, or None (no token, a wrong one, or a revoked one)."""
     if not token or len(token) > 200:
         return None
-    return _live(session, Kiosk.token_hash == token_hash(token))
+    return _live(session, statement=_BY_HASH, values={"token_hash": token_hash(token)})
 
 
 def by_id(session: Session, kiosk_id: int) -> Identity | None:
     """The live kiosk a bound browser names (from its signed cookie), or None once it has been revoked."""
-    return _live(session, Kiosk.id == kiosk_id)
+    return _live(session, statement=_BY_ID, values={"kiosk_id": kiosk_id})
 
 
 def demo_kiosk(session: Session, venue: str) -> Identity | None:
     """The demo kiosk an unbound browser stands in for, in demo mode only (the caller decides that)."""
-    return _live(session, Kiosk.name == demo_name(venue), Kiosk.demo.is_(True))
+    return _live(session, _KIOSKS.c.name == demo_name(venue), _KIOSKS.c.demo.is_(True))
 
 
-def _live(session: Session, *where) -> Identity | None:
-    row = session.execute(
-        select(Kiosk.id, Kiosk.name, Kiosk.venue, Kiosk.demo).where(*where, Kiosk.revoked_at.is_(None))
-    ).one_or_none()
+# Every API call and kiosk page looks its kiosk up: plain statements, built once (no ORM objects on this path).
+_KIOSKS = Kiosk.__table__
+_LIVE = select(_KIOSKS.c.id, _KIOSKS.c.name, _KIOSKS.c.venue, _KIOSKS.c.demo).where(_KIOSKS.c.revoked_at.is_(None))
+_BY_HASH = _LIVE.where(_KIOSKS.c.token_hash == bindparam("token_hash"))
+_BY_ID = _LIVE.where(_KIOSKS.c.id == bindparam("kiosk_id"))
+
+
+def _live(session: Session, *where, statement=None, values=None) -> Identity | None:
+    query = statement if statement is not None else _LIVE.where(*where)
+    row = session.connection().execute(query, values or {}).one_or_none()
     if row is None:
         return None
     _seen(session, row.id)

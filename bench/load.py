@@ -86,7 +86,7 @@ def time_ago(hours: int) -> datetime:
     return datetime.now(UTC).replace(microsecond=0, tzinfo=None) - timedelta(hours=hours)
 
 
-def wrk(workdir: Path, script: str, port: int = PORT) -> tuple[float, str, list[str]]:
+def wrk(workdir: Path, script: str, port: int) -> tuple[float, str, list[str]]:
     """wrk with 32 connections for 10 s: (requests a second, p99 text, error lines)."""
     path = workdir / "load.lua"
     path.write_text(script)
@@ -143,7 +143,9 @@ def saturation(numbers: list[str], workdir: Path, token: str, hello: float) -> N
         f"local bodies = {{\n{bodies}\n}}\nlocal i = 0\n"
         'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
         f'wrk.headers["Authorization"] = "Bearer {token}"\n'
-        "request = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, '/api/v1/checks', nil, bodies[i])\nend\n",
+        "request = function()\n  i = i % #bodies + 1\n"
+        "  return wrk.format(nil, '/api/v1/checks', nil, bodies[i])\nend\n",
+        PORT,
     )
     print(
         f"  saturation, 32 connections, {WORKERS} workers: {rate:.0f} checks/s (target 1000), p99 {p99}, "

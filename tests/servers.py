@@ -103,7 +103,7 @@ def request(port: int, method: str, path: str, body=None, headers=None) -> tuple
         data = json.dumps(body) if body is not None else None
         connection.request(method, path, data, {"Content-Type": "application/json", **(headers or {})})
         response = connection.getresponse()
-        return response.status, response.read(), dict(response.getheaders())
+        return response.status, response.read(), {k.lower(): v for k, v in response.getheaders()}
     finally:
         connection.close()
 

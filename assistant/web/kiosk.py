@@ -331,5 +331,7 @@ def help_coming(venue: str):
 def busy_page(venue: str):
     """Past the kiosk's budget of lookups that found no one: the person is asked, calmly, to see staff."""
     message = services.texts().error("too_many_checks", preferences.language())
-    page = render_template("kiosk/busy.html", venue=venue_or_404(venue), message=message, code="too_many_checks")
+    page = render_template(
+        "kiosk/busy.html", venue=venue_or_404(venue), message=message, code="too_many_checks", wait_for_registry=False
+    )
     return page, 429

@@ -16,7 +16,17 @@ log = logging.getLogger(__name__)
 # The problems that count against the budget: a number, pass or face that leads to no one.
 COUNTED = frozenset(code for code, spec in CODES.items() if spec.area in ("id", "pass", "face"))
 
-limiter = Limiter(key_func=device.limit_key, headers_enabled=False)
+
+class RouteLimiter(Limiter):
+    """Only limits declared on routes, checked where they are declared: there is no limit on every request, so the
+    check Flask-Limiter runs before every request would find nothing, at a cost on the busiest path (profiled)."""
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        if not in_middleware:
+            super()._check_request_limit(callable_name=callable_name, in_middleware=False)
+
+
+limiter = RouteLimiter(key_func=device.limit_key, headers_enabled=False)
 
 
 def _budget() -> str:
