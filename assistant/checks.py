@@ -114,7 +114,7 @@ def _venue(session: Session, slug: str) -> Venue:
     """The venue and its policy, from a copy kept for a few seconds: venues change rarely, checks come fast.
 
     Only venues that exist are kept, so a request naming made-up venues cannot grow this process's memory."""
-    key = (str(session.get_bind().url), slug)
+    key = (session.get_bind().url, slug)  # the URL object itself: rendering it as text costs on every check
     kept = _venues.get(key)
     if kept is None or time.monotonic() - kept[0] > VENUE_SECONDS:
         row = session.connection().execute(_FIND_VENUE, {"slug": slug}).one_or_none() if len(slug) <= 64 else None

@@ -116,7 +116,7 @@ def _live(session: Session, *where, statement=None, values=None) -> Identity | N
 
 def _seen(session: Session, kiosk_id: int) -> None:
     now = time.monotonic()
-    key = (str(session.get_bind().url), kiosk_id)
+    key = (session.get_bind().url, kiosk_id)
     if now - _last_seen.get(key, -SEEN_EVERY) < SEEN_EVERY:
         return
     _last_seen[key] = now

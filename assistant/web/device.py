@@ -36,7 +36,7 @@ def bound() -> kiosks.Identity | None:
         return None
 
     def load():
-        with services.db().session() as s:
+        with services.db().statements() as s:
             return kiosks.by_id(s, kiosk_id)
 
     return outage.remembered(("kiosk", kiosk_id), load)
@@ -51,7 +51,7 @@ def current() -> kiosks.Identity | None:
 
 def _resolve() -> kiosks.Identity | None:
     if request.blueprint == "api":
-        with services.db().session() as s:
+        with services.db().statements() as s:
             return kiosks.by_token(s, bearer_token())
     kiosk = bound()
     venue = (request.view_args or {}).get("venue")
