@@ -85,7 +85,7 @@ def main():
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Threads in each worker process.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads a worker (4 measured best).")
 @click.option(
     "--workers",
     default=1,

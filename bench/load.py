@@ -225,7 +225,8 @@ def run(database: str, workdir: Path, hello: float) -> None:
         if url:
             env["DATABASE_URL"] = url
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(PORT), "--workers", str(WORKERS)],
+            [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(PORT), "--workers", str(WORKERS)]
+            + (["--threads", os.environ["BENCH_THREADS"]] if os.environ.get("BENCH_THREADS") else []),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
