@@ -22,11 +22,13 @@ def test_not_ready_when_the_database_does_not_answer(app, client, tmp_path):
     database = app.extensions["assistant"]["db"]
     database.engine = create_engine(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
     database.sessions.configure(bind=database.engine)
+    database._statements.configure(bind=database.engine)
     response = client.get("/readyz")
     assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
     assert client.get("/healthz").status_code == 200
     api = client.post("/api/v1/checks", json={"id_number": DEMO_NUMBERS[0]})
-    assert api.status_code in (401, 503)  # the kiosk cannot be looked up either: never a 500
+    assert api.status_code == 503  # the kiosk cannot be looked up either: never a 500
+    assert api.get_json()["error"]["code"] == "registry_unavailable"
 
 
 @pytest.fixture

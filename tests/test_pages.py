@@ -51,12 +51,14 @@ def test_the_database_being_away_gives_please_ask_staff(client, app, monkeypatch
         raise OperationalError("SELECT", {}, Exception("database is locked"))
 
     monkeypatch.setattr(app.extensions["assistant"]["db"], "sessions", unavailable)
+    monkeypatch.setattr(app.extensions["assistant"]["db"], "_statements", unavailable)  # the checks' own sessions
     response = client.post("/kiosk/metro/check", data={"id_number": DEMO_NUMBERS[0]}, query_string={"lang": "en"})
     assert response.status_code == 503
     html = response.get_data(as_text=True)
     assert "Please ask a staff member" in html and "Traceback" not in html and "OperationalError" not in html
     api = client.post("/api/v1/checks", json={"method": "id_card", "id_number": DEMO_NUMBERS[0]})
-    assert api.status_code == 503 and api.get_json()["error"]["code"] == "service_unavailable"
+    assert api.status_code == 503 and api.get_json()["error"]["code"] == "registry_unavailable"
+    assert api.headers["Retry-After"] == "3"
     assert no_full_number(caplog.text)
 
 
