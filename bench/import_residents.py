@@ -54,7 +54,9 @@ def run(database: str, work: Path, csv: Path) -> None:
         subprocess.run([ASSISTANT, "seed"], env=env, check=True, capture_output=True)
         one = work / "one.csv"
         write_csv(one, 1, start=ROWS + 1)
-        subprocess.run([ASSISTANT, "import", "residents", "--quiet", str(one)], env=env, check=True)
+        subprocess.run(
+            [ASSISTANT, "import", "residents", "--quiet", str(one)], env=env, check=True, capture_output=True
+        )
         added = subprocess.run(
             [ASSISTANT, "kiosk", "add", "bench-door", "--venue", "metro"],
             env=env,
