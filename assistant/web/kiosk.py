@@ -60,10 +60,9 @@ def _which_kiosk():
     try:
         kiosk = device.current()
     except SQLAlchemyError:
+        # "Please ask a staff member" is the product's own fixed words: said even while the database is down.
         if request.endpoint == "kiosk.speech" and (request.view_args or {}).get("screen") == "busy":
-            return (
-                None  # "please ask staff" is the product's own words, for any screen, said while the database is down
-            )
+            return None
         raise
     venue = (request.view_args or {}).get("venue")
     if kiosk is not None:
