@@ -7,6 +7,7 @@ SQLite (a file in the instance folder) is the embedded default for one kiosk or 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -67,6 +68,7 @@ class Database:
             return MigrationContext.configure(connection).get_current_revision()
 
     @staticmethod
+    @cache  # the scripts do not change while the program runs
     def head() -> str:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))

@@ -26,20 +26,10 @@ from sqlalchemy import text
 from . import identity
 from .clock import to_storage
 from .db import Database
-from .residents import ImportRejected, RowProblem, check_header, check_row
+from .residents import COLUMNS, ImportRejected, RowProblem, check_header, check_row
 
-STORED = (
-    "id_hash",
-    "masked_id",
-    "name",
-    "quarantine_until",
-    "last_test_at",
-    "last_test_result",
-    "risk_area_level",
-    "risk_area_visit_at",
-    "vaccine_doses",
-    "language",
-)
+# What the registry keeps of a row: the file's columns, with the ID number replaced by its keyed hash and masked form.
+STORED = ("id_hash", "masked_id", *(column for column in COLUMNS if column != "id_number"))
 BATCH = 2000  # rows a staging write, and rows a SQLite switch-over transaction (a few milliseconds of write lock)
 MAX_PROBLEMS = 1000  # problems listed; beyond these, only counted
 Progress = Callable[[str, int, int], None]  # (stage, done, total): "checking" in bytes, then "applying" in rows

@@ -13,11 +13,10 @@ import threading
 import time
 from pathlib import Path
 
+from load import PORT, database_for, production_env, serving
 from registry import number, write_csv
 
 ROWS = 1_000_000
-PORT = 5331
-PG_CLUSTER = Path(__file__).resolve().parent.parent / "tools" / "pg-cluster"
 ASSISTANT = str(Path(sys.executable).parent / "assistant")
 
 
@@ -39,18 +38,8 @@ def checks_meanwhile(token: str, stop: threading.Event, latencies: list, failure
 
 def run(database: str, work: Path, csv: Path) -> None:
     instance = work / f"instance-{database}"
-    env = dict(os.environ, ASSISTANT_INSTANCE=str(instance), ASSISTANT_SPEECH_ENGINE="none")
-    env.pop("ASSISTANT_DEMO", None)
-    env.pop("DATABASE_URL", None)
-    cluster = work / "postgres"
-    if database == "postgresql":
-        url = subprocess.run(
-            [str(PG_CLUSTER), "start", str(cluster), "5330"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        psql = ["psql", "-q", "-h", str(cluster / "socket"), "-p", "5330", "-U", "postgres"]
-        subprocess.run([*psql, "-c", "CREATE DATABASE registry"], check=True)
-        env["DATABASE_URL"] = url.replace("/postgres?", "/registry?")
-    try:
+    with database_for(database, work, 5330) as url:
+        env = production_env(instance, url)
         subprocess.run([ASSISTANT, "seed"], env=env, check=True, capture_output=True)
         one = work / "one.csv"
         write_csv(one, 1, start=ROWS + 1)
@@ -65,12 +54,8 @@ def run(database: str, work: Path, csv: Path) -> None:
             text=True,
         )
         token = added.stdout.strip().splitlines()[-1]
-        server = subprocess.Popen(
-            [ASSISTANT, "serve", "--port", str(PORT)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
         stop, latencies, failures = threading.Event(), [], []
-        try:
-            time.sleep(4)
+        with serving(env, workers=1):
             kiosk = threading.Thread(target=checks_meanwhile, args=(token, stop, latencies, failures))
             kiosk.start()
             started = time.perf_counter()
@@ -81,20 +66,14 @@ def run(database: str, work: Path, csv: Path) -> None:
             seconds = time.perf_counter() - started
             stop.set()
             kiosk.join()
-        finally:
-            server.terminate()
-            server.wait(10)
-        assert os.waitstatus_to_exitcode(status) == 0, "the import failed"
-        peak = usage.ru_maxrss / 1024  # kilobytes on Linux
-        ms = sorted(v * 1000 for v in latencies)
-        print(
-            f"{database}: {ROWS:,} residents in {seconds:.1f} s = {ROWS / seconds:,.0f} rows/s, "
-            f"peak memory {peak:.0f} MB (target under 300 MB); meanwhile {len(ms)} kiosk checks, "
-            f"{len(failures)} failed, median {ms[len(ms) // 2]:.1f} ms, max {ms[-1]:.0f} ms"
-        )
-    finally:
-        if database == "postgresql":
-            subprocess.run([str(PG_CLUSTER), "stop", str(cluster)], capture_output=True)
+    assert os.waitstatus_to_exitcode(status) == 0, "the import failed"
+    peak = usage.ru_maxrss / 1024  # kilobytes on Linux
+    ms = sorted(v * 1000 for v in latencies)
+    print(
+        f"{database}: {ROWS:,} residents in {seconds:.1f} s = {ROWS / seconds:,.0f} rows/s, "
+        f"peak memory {peak:.0f} MB (target under 300 MB); meanwhile {len(ms)} kiosk checks, "
+        f"{len(failures)} failed, median {ms[len(ms) // 2]:.1f} ms, max {ms[-1]:.0f} ms"
+    )
 
 
 def main() -> int:

@@ -22,6 +22,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -187,69 +189,82 @@ def steady(numbers: list[str], token: str, rate: int = 300, seconds: int = 10, t
     )
 
 
+@contextmanager
+def database_for(database: str, work: Path, port: int) -> Iterator[str | None]:
+    """The database a bench runs on: None for the instance's SQLite file, or the URL of a new database on a
+    throw-away PostgreSQL cluster (tools/pg-cluster), removed afterwards."""
+    if database != "postgresql":
+        yield None
+        return
+    cluster = work / "postgres"
+    # Tuned as a district would tune a check log: commits are not flushed one by one (a crash of the machine may
+    # lose the last fraction of a second of log lines, as SQLite's synchronous=NORMAL may).
+    env = dict(os.environ, PG_OPTIONS="-c synchronous_commit=off -c shared_buffers=256MB")
+    server = subprocess.run(
+        [str(PG_CLUSTER), "start", str(cluster), str(port)], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    try:
+        psql = ["psql", "-q", "-h", str(cluster / "socket"), "-p", str(port), "-U", "postgres"]
+        subprocess.run([*psql, "-c", "CREATE DATABASE bench"], check=True)
+        yield server.replace("/postgres?", "/bench?")
+    finally:
+        subprocess.run([str(PG_CLUSTER), "stop", str(cluster)], capture_output=True)
+
+
+def production_env(instance: Path, url: str | None) -> dict:
+    """`assistant` in production, as a venue runs it (tokens, limits, the real clock), on this instance and database."""
+    env = dict(os.environ, ASSISTANT_INSTANCE=str(instance), ASSISTANT_SPEECH_ENGINE="none")
+    env.pop("ASSISTANT_DEMO", None)
+    env.pop("DATABASE_URL", None)
+    if url:
+        env["DATABASE_URL"] = url
+    return env
+
+
+@contextmanager
+def serving(env: dict, workers: int = WORKERS) -> Iterator[subprocess.Popen]:
+    """`assistant serve` on PORT, once every worker is ready; stopped afterwards."""
+    threads = ["--threads", os.environ["BENCH_THREADS"]] if os.environ.get("BENCH_THREADS") else []
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(PORT), "--workers", str(workers)]
+        + threads,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(PORT, "/healthz")
+        # wrk opens its 32 keep-alive connections at once: let every worker finish loading (face models included)
+        # and start accepting first, or the first one ready would take them all.
+        time.sleep(3)
+        if server.poll() is not None:  # e.g. the port was taken by a server left running elsewhere
+            raise SystemExit(f"the server stopped (exit {server.returncode}); is port {PORT} in use?")
+        yield server
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def logged(instance: Path, url: str | None) -> int:
+    """How many checks the log holds."""
+    db = Database(url or settings.load({"INSTANCE_PATH": instance})["DATABASE_URL"])
+    with db.session() as s:
+        count = s.scalar(select(func.count()).select_from(CheckRecord))
+    db.engine.dispose()
+    return count
+
+
 def run(database: str, workdir: Path, hello: float) -> None:
     """Fill a registry on this database, serve it with every worker, and load it."""
     instance = workdir / f"instance-{database}"
-    cluster = workdir / "postgres"
-    url = None
-    if database == "postgresql":
-        # The server as a district would tune a check log: commits are not flushed one by one (a crash of the
-        # machine may lose the last fraction of a second of log lines, as SQLite's synchronous=NORMAL may).
-        env = dict(os.environ, PG_OPTIONS="-c synchronous_commit=off -c shared_buffers=256MB")
-        server_url = subprocess.run(
-            [str(PG_CLUSTER), "start", str(cluster), "5329"], env=env, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        subprocess.run(
-            [
-                "psql",
-                "-q",
-                "-h",
-                str(cluster / "socket"),
-                "-p",
-                "5329",
-                "-U",
-                "postgres",
-                "-c",
-                "CREATE DATABASE bench",
-            ],
-            check=True,
-        )
-        url = server_url.replace("/postgres?", "/bench?")
-    try:
+    with database_for(database, workdir, 5329) as url:
         started = time.perf_counter()
         numbers, tokens = fill(instance, url)
         print(f"{database}: {RESIDENTS} residents loaded in {time.perf_counter() - started:.1f} s")
-        env = dict(os.environ, ASSISTANT_INSTANCE=str(instance), ASSISTANT_SPEECH_ENGINE="none")
-        env.pop("ASSISTANT_DEMO", None)  # production, as a venue runs it: tokens, limits, the real clock
-        env.pop("DATABASE_URL", None)
-        if url:
-            env["DATABASE_URL"] = url
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(PORT), "--workers", str(WORKERS)]
-            + (["--threads", os.environ["BENCH_THREADS"]] if os.environ.get("BENCH_THREADS") else []),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_for(PORT, "/healthz")
-            # wrk opens its 32 keep-alive connections at once: let every worker finish loading (face models
-            # included) and start accepting first, or the first one ready would take them all.
-            time.sleep(3)
-            if server.poll() is not None:  # e.g. the port was taken by a server left running elsewhere
-                raise SystemExit(f"the server stopped (exit {server.returncode}); is port {PORT} in use?")
+        with serving(production_env(instance, url)):
             saturation(numbers, workdir, tokens["hospital"], hello)
             steady(numbers, tokens["metro"])
-        finally:
-            server.terminate()
-            server.wait(10)
-        db = Database(url or settings.load({"INSTANCE_PATH": instance})["DATABASE_URL"])
-        with db.session() as s:
-            print(f"  check log: {s.scalar(select(func.count()).select_from(CheckRecord))} records written")
-        db.engine.dispose()
-    finally:
-        if url:
-            subprocess.run([str(PG_CLUSTER), "stop", str(cluster)], capture_output=True)
+        print(f"  check log: {logged(instance, url)} records written")
 
 
 def main() -> int:

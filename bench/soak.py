@@ -7,7 +7,6 @@ import http.client
 import json
 import multiprocessing
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -15,12 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from load import PG_CLUSTER, PORT, WORKERS, fill, wait_for
-from sqlalchemy import func, select
-
-from assistant import config as settings
-from assistant.db import Database
-from assistant.models import CheckRecord
+from load import PORT, database_for, fill, logged, production_env, serving
 
 SECONDS = 120
 
@@ -55,31 +49,10 @@ def client_process(numbers: list[str], token: str, seconds: float, threads: int,
 
 
 def soak(database: str, work: Path) -> None:
-    instance, cluster, url = work / f"instance-{database}", work / "postgres", None
-    if database == "postgresql":
-        env = dict(os.environ, PG_OPTIONS="-c synchronous_commit=off -c shared_buffers=256MB")
-        server_url = subprocess.run(
-            [str(PG_CLUSTER), "start", str(cluster), "5328"], env=env, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        psql = ["psql", "-q", "-h", str(cluster / "socket"), "-p", "5328", "-U", "postgres"]
-        subprocess.run([*psql, "-c", "CREATE DATABASE soak"], check=True)
-        url = server_url.replace("/postgres?", "/soak?")
-    try:
+    instance = work / f"instance-{database}"
+    with database_for(database, work, 5328) as url:
         numbers, tokens = fill(instance, url)
-        env = dict(os.environ, ASSISTANT_INSTANCE=str(instance), ASSISTANT_SPEECH_ENGINE="none")
-        env.pop("ASSISTANT_DEMO", None)
-        env.pop("DATABASE_URL", None)
-        if url:
-            env["DATABASE_URL"] = url
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(PORT), "--workers", str(WORKERS)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_for(PORT, "/healthz")
-            time.sleep(3)
+        with serving(production_env(instance, url)):
             results = multiprocessing.get_context("fork").Queue()
             clients = [
                 multiprocessing.get_context("fork").Process(
@@ -94,23 +67,14 @@ def soak(database: str, work: Path) -> None:
                 counts.update(results.get(timeout=SECONDS + 60))
             for c in clients:
                 c.join()
-        finally:
-            server.terminate()
-            server.wait(10)
-        db = Database(url or settings.load({"INSTANCE_PATH": instance})["DATABASE_URL"])
-        with db.session() as s:
-            logged = s.scalar(select(func.count()).select_from(CheckRecord))
-        db.engine.dispose()
-        answered = counts.get(200, 0)
-        errors = {k: v for k, v in counts.items() if k != 200}
-        print(
-            f"{database}: soak of {SECONDS} s: {answered:,} checks answered ({answered / SECONDS:.0f}/s), "
-            f"{logged:,} logged: {'exactly one each' if logged == answered else 'MISMATCH'}; "
-            f"other answers: {errors or 'none (no 5xx)'}"
-        )
-    finally:
-        if url:
-            subprocess.run([str(PG_CLUSTER), "stop", str(cluster)], capture_output=True)
+        written = logged(instance, url)
+    answered = counts.get(200, 0)
+    errors = {k: v for k, v in counts.items() if k != 200}
+    print(
+        f"{database}: soak of {SECONDS} s: {answered:,} checks answered ({answered / SECONDS:.0f}/s), "
+        f"{written:,} logged: {'exactly one each' if written == answered else 'MISMATCH'}; "
+        f"other answers: {errors or 'none (no 5xx)'}"
+    )
 
 
 def main() -> int:

@@ -172,5 +172,5 @@ def test_every_route_is_closed_without_a_kiosk_token_unless_it_is_public(product
             )
             assert closed, f"{method} {path} answered {response.status_code} without a kiosk token"
             checked.add(rule.endpoint)
-    assert {"kiosk.check", "kiosk.speech", "kiosk.result", "api.create_check"} <= checked
+    assert {"kiosk.check", "kiosk.speech", "kiosk.say", "kiosk.result", "api.create_check"} <= checked
     assert count(production_app, CheckRecord) == 0
