@@ -131,7 +131,7 @@ def check_row(raw: dict, line: int) -> tuple[dict | None, list[RowProblem]]:
     if bool(row.get("risk_area_visit_at")) != bool(row["risk_area_level"]):
         bad("risk_area_level", "a risk-area visit needs both a level and a time")
     doses = value["vaccine_doses"] or "0"
-    if doses.isdigit() and int(doses) < 20:
+    if doses.isascii() and doses.isdigit() and int(doses) < 20:  # "²" is a digit to str.isdigit, not to int()
         row["vaccine_doses"] = int(doses)
     else:
         bad("vaccine_doses", f"must be a whole number from 0 to 19, not {_quoted(value['vaccine_doses'])}")

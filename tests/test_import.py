@@ -107,3 +107,11 @@ def test_cli_import_of_a_file_that_is_not_utf8(cli_env, tmp_path):
     path.write_bytes((HEADER + "\n").encode() + "310101194803120245,Jos\xe9,,,,,,0,en\n".encode("latin-1"))
     result = run_cli(["import", "residents", str(path)], cli_env)
     assert result.returncode == 2 and "not UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_dose_count_in_other_digits_is_a_problem_not_a_crash():
+    # Found by hypothesis: "²" is a digit to str.isdigit() but not a number to int().
+    for doses in ("²", "٣"):
+        with pytest.raises(ImportRejected) as rejected:
+            read_rows("\n".join([HEADER, GOOD[0].replace(",2,zh", f",{doses},zh")]), b"k")
+        assert [p.column for p in rejected.value.problems] == ["vaccine_doses"]
