@@ -9,7 +9,7 @@ import json
 import threading
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -21,6 +21,7 @@ from .clock import SHANGHAI, from_storage, to_storage
 from .models import CheckRecord, Resident, Venue, facts_of
 from .problems import Problem
 from .rules import Outcome, Reason, assess
+from .staff import help_requests
 from .texts import Texts, format_moment
 
 METHODS = ("id_card", "pass", "face")
@@ -49,6 +50,7 @@ class Check:
     language: str | None  # the resident's preferred language, when known
     record_id: int
     kiosk: str | None = None  # the kiosk that checked, by name
+    help_id: int | None = None  # the help request a `refer` at a kiosk made
 
 
 def mask_name(name: str) -> str:
@@ -159,11 +161,14 @@ def _assess_and_log(
     # The log line is written and committed at once. On SQLite, one thread of this process at a time: a thread
     # holding SQLite's only write lock while it waits its turn for Python would make every other writer sleep and
     # retry. PostgreSQL takes many writers at once, so there no lock is taken.
+    # A `refer` at a kiosk asks staff to come, in the same commit: the check and its help request stand together.
     with _log_lock if session.get_bind().dialect.name == "sqlite" else nullcontext():
-        inserted = session.connection().execute(_LOG_CHECK, values)
+        record_id = session.connection().execute(_LOG_CHECK, values).inserted_primary_key[0]
+        refer = outcome.decision == "refer" and source.kiosk is not None
+        help_id = help_requests.for_refer(session, {**values, "id": record_id}) if refer else None
         session.commit()
     # What is shown is what was logged: the result is described from the values written, never from a fresh look.
-    return _from_record(SimpleNamespace(id=inserted.inserted_primary_key[0], **values), place)
+    return replace(_from_record(SimpleNamespace(id=record_id, **values), place), help_id=help_id)
 
 
 def preview(session: Session, *, number: str, venue: Venue, at: datetime, hash_key: bytes) -> Outcome:

@@ -37,10 +37,10 @@ def register(main: click.Group, Context, fail) -> None:
         help="Days to keep (default: ASSISTANT_LOG_RETENTION_DAYS, 30).",
     )
     def purge(days: int | None):
-        """Delete check-log rows and staff alerts older than the retention period. Run it daily (see README)."""
+        """Delete check-log rows and help requests older than the retention period. Run it daily (see README)."""
         ctx = Context()
         days = days or ctx.config["LOG_RETENTION_DAYS"]
         removed = retention.purge(ctx.db, days)
         click.echo(
-            f"Removed {removed['checks']} check-log rows and {removed['alerts']} staff alerts older than {days} days."
+            f"Removed {removed['checks']} check-log rows and {removed['help_requests']} help requests older than {days} days."
         )

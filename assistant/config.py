@@ -87,7 +87,7 @@ def load(overrides: dict | None = None) -> dict:
         "LIMITS_STORAGE": env.get("ASSISTANT_LIMITS_STORAGE") or "memory://",
         # The speech cache's size limit; the least recently used audio goes first.
         "SPEECH_CACHE_MB": int(env.get("ASSISTANT_SPEECH_CACHE_MB") or 200),
-        # Days the check log and staff alerts are kept (health-code scan records were kept 30 days).
+        # Days the check log and the help queue are kept (health-code scan records were kept 30 days).
         "LOG_RETENTION_DAYS": int(env.get("ASSISTANT_LOG_RETENTION_DAYS") or 30),
     }
     config.update(overrides)

@@ -9,17 +9,16 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from .models import Kiosk, StaffAlert, Venue
+from .models import Kiosk, Venue
 
 TOKEN_PREFIX = "hck_"  # recognisable in a config file or a leaked paste, so it can be found and revoked
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 SEEN_EVERY = 60  # seconds: "last seen" is written at most this often per kiosk and process, not on every request
-ALERT_EVERY = timedelta(minutes=1)  # one alert of a kind per kiosk in this window, however many requests breach
 _last_seen: dict[tuple[str, int], float] = {}
 
 
@@ -131,23 +130,6 @@ def ensure_demo_kiosks(session: Session) -> dict[str, str]:
             kiosk, token = add(session, demo_name(slug), slug, demo=True)
             made[kiosk.name] = token
     return made
-
-
-def raise_alert(session: Session, kind: str, kiosk: Identity | None, venue: str | None) -> bool:
-    """Ask staff to come (for example after too many lookups that found no one). One alert per kiosk and kind
-    per minute; returns whether a new one was raised."""
-    name = kiosk.name if kiosk else None
-    recent = session.scalar(
-        select(StaffAlert.id).where(
-            StaffAlert.kind == kind,
-            StaffAlert.kiosk.is_(None) if name is None else StaffAlert.kiosk == name,
-            StaffAlert.raised_at > _utcnow() - ALERT_EVERY,
-        )
-    )
-    if recent is not None:
-        return False
-    session.add(StaffAlert(raised_at=_utcnow(), kind=kind, kiosk=name, venue=venue, resolved_at=None))
-    return True
 
 
 def _utcnow() -> datetime:

@@ -29,6 +29,8 @@ class Venue(Base):
     min_vaccine_doses: Mapped[int | None]
     # Face search alone (one face against every enrolled face) is a venue's opt-in: off unless turned on.
     face_search: Mapped[bool | None] = mapped_column(default=False)
+    # With a headset at this venue's kiosks, the reasons are spoken with the result; in public only on request.
+    private_listening: Mapped[bool | None] = mapped_column(default=False)
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -131,6 +133,10 @@ class PassRecord(Base):
     issued_on: Mapped[date]
     expires_on: Mapped[date]
     revoked_at: Mapped[datetime | None]
+    # Who asked for it at the staff desk when it was not the resident (a relative), their relation, and who issued it.
+    requested_by: Mapped[str | None] = mapped_column(String(100))
+    relation: Mapped[str | None] = mapped_column(String(32))
+    issued_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class FaceEnrolment(Base):
@@ -143,6 +149,7 @@ class FaceEnrolment(Base):
     encoding: Mapped[bytes] = mapped_column(LargeBinary)  # 128 float32 numbers
     consented_at: Mapped[datetime]  # UTC
     consent_by: Mapped[str] = mapped_column(String(100))  # who recorded the consent
+    requested_by: Mapped[str | None] = mapped_column(String(100))  # who asked: the resident, or a relative by name
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     resident: Mapped[Resident] = relationship(back_populates="face")
@@ -173,15 +180,88 @@ class Kiosk(Base):
     demo: Mapped[bool] = mapped_column(default=False)  # made by demo seeding; a production server refuses these
 
 
-class StaffAlert(Base):
-    """Something staff must see at a kiosk (a run of lookups that found no one); the staff console lists them."""
+class HelpRequest(Base):
+    """Someone at a kiosk needs a person: a Call staff press, a `refer` decision, or a run of lookups that found no
+    one. Kept until staff say they are done, whether or not a staff page was open when it came."""
 
-    __tablename__ = "staff_alert"
-    __table_args__ = (Index("ix_staff_alert_raised_at", "raised_at"),)
+    __tablename__ = "help_request"
+    __table_args__ = (Index("ix_help_request_raised_at", "raised_at"), Index("ix_help_request_state", "state"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     raised_at: Mapped[datetime]  # UTC
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))  # call_staff, refer or too_many_checks
     kiosk: Mapped[str | None] = mapped_column(String(64))
     venue: Mapped[str | None] = mapped_column(String(64))
-    resolved_at: Mapped[datetime | None]
+    screen: Mapped[str | None] = mapped_column(String(32))  # the kiosk screen Call staff was pressed on
+    check_id: Mapped[int | None]  # the check on screen, if any: its masked person and reasons are copied here
+    masked_id: Mapped[str | None] = mapped_column(String(18))
+    masked_name: Mapped[str | None] = mapped_column(String(200))
+    reason_codes: Mapped[str] = mapped_column(String(400), default="")
+    state: Mapped[str] = mapped_column(String(16), default="waiting")  # waiting, coming, done
+    coming_at: Mapped[datetime | None]
+    coming_by: Mapped[str | None] = mapped_column(String(64))
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class StaffAccount(Base):
+    """A person at the staff desk: a username, an Argon2 hash of their password, and a role (staff or admin)."""
+
+    __tablename__ = "staff_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]  # UTC
+    disabled_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    demo: Mapped[bool] = mapped_column(default=False)  # made by demo seeding; a production server refuses these
+
+
+class AuditEntry(Base):
+    """One staff action, appended and never changed: who, what, when, and which resident (masked)."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]  # UTC
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    masked_id: Mapped[str | None] = mapped_column(String(18))
+    detail: Mapped[str] = mapped_column(String(400), default="")
+
+
+class ResidentChange(Base):
+    """A resident's history: one row per fact a staff member changed, with its old and new value."""
+
+    __tablename__ = "resident_change"
+    __table_args__ = (Index("ix_resident_change_resident_id", "resident_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int]  # no foreign key: the history of a deleted resident says they were deleted
+    changed_at: Mapped[datetime]  # UTC
+    actor: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(32))
+    old: Mapped[str | None] = mapped_column(String(200))
+    new: Mapped[str | None] = mapped_column(String(200))
+
+
+class ImportJob(Base):
+    """A CSV import started from the staff console: its progress, written as it goes, and how it ended."""
+
+    __tablename__ = "import_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime]  # UTC
+    started_by: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(16), default="checking")  # checking, applying, finished
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime]  # UTC: a job not heard from for minutes has died with its process
+    outcome: Mapped[str | None] = mapped_column(String(16))  # imported, rejected, failed
+    added: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    problems: Mapped[str | None] = mapped_column(Text)  # JSON: the first problems, [line, column, message]
+    unlisted: Mapped[int] = mapped_column(default=0)

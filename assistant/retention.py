@@ -1,4 +1,4 @@
-"""How long the check log and staff alerts are kept: rows older than the retention period are deleted, in
+"""How long the check log and the help queue are kept: rows older than the retention period are deleted, in
 short batches so that kiosks go on logging checks while a large log is purged."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 
 from .db import Database
-from .models import CheckRecord, StaffAlert
+from .models import CheckRecord, HelpRequest
 
 BATCH = 5000
 
@@ -18,7 +18,7 @@ def purge(db: Database, days: int, now: datetime | None = None) -> dict:
     cutoff = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None) - timedelta(days=days)
     return {
         "checks": _purge(db, CheckRecord, CheckRecord.checked_at, cutoff),
-        "alerts": _purge(db, StaffAlert, StaffAlert.raised_at, cutoff),
+        "help_requests": _purge(db, HelpRequest, HelpRequest.raised_at, cutoff),
     }
 
 

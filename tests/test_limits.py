@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import select
 
 from assistant import identity
-from assistant.models import CheckRecord, StaffAlert
+from assistant.models import CheckRecord, HelpRequest
 from tests.conftest import DEMO_NUMBERS, NOT_FOUND, bearer
 
 URL = "/api/v1/checks"
@@ -19,7 +19,14 @@ def strangers(n: int) -> list[str]:
 
 def alerts(app) -> list[tuple]:
     with app.extensions["assistant"]["db"].session() as s:
-        return [tuple(r) for r in s.execute(select(StaffAlert.kind, StaffAlert.kiosk, StaffAlert.venue)).all()]
+        return [
+            tuple(r)
+            for r in s.execute(
+                select(HelpRequest.kind, HelpRequest.kiosk, HelpRequest.venue).where(
+                    HelpRequest.kind == "too_many_checks"
+                )
+            ).all()
+        ]
 
 
 def test_past_the_budget_the_kiosk_gets_429_and_staff_are_alerted(app, client):

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from assistant import retention
 from assistant.db import Database
 from assistant.faces.gallery import bump_version, current_version
-from assistant.models import Base, CheckRecord, PassRecord, StaffAlert
+from assistant.models import Base, CheckRecord, HelpRequest, PassRecord
 from tests.conftest import run_cli
 from tests.servers import Cluster
 
@@ -62,7 +62,7 @@ def test_a_database_made_before_migrations_is_completed_in_place(tmp_path):
         assert c.execute(text("SELECT method, matcher, kiosk FROM check_record")).all() == [("id_card", None, None)]
         live = c.execute(text("SELECT pass_id FROM pass_record WHERE revoked_at IS NULL")).scalars().all()
         assert live == ["new"], "the newest pass stays live; the older one is revoked"
-        assert {"kiosk", "staff_alert", "face_enrolment", "resident"} <= set(inspect(c).get_table_names())
+        assert {"kiosk", "help_request", "face_enrolment", "resident"} <= set(inspect(c).get_table_names())
         assert c.execute(text("SELECT version FROM face_gallery_version")).scalar_one() == 0
         differences = compare_metadata(MigrationContext.configure(c), Base.metadata)
     database.engine.dispose()
@@ -133,18 +133,22 @@ def test_old_check_log_rows_and_alerts_are_purged(app):
                     id_hash="x",
                 )
             )
-            s.add(StaffAlert(raised_at=moment, kind="too_many_checks", kiosk="demo-metro", venue="metro"))
-    assert retention.purge(db_of(app), 30, now=now) == {"checks": 2, "alerts": 2}
+            s.add(
+                HelpRequest(
+                    raised_at=moment, kind="too_many_checks", kiosk="demo-metro", venue="metro", state="waiting"
+                )
+            )
+    assert retention.purge(db_of(app), 30, now=now) == {"checks": 2, "help_requests": 2}
     with db_of(app).session() as s:
         assert s.scalar(select(func.count()).select_from(CheckRecord)) == 2
         assert s.scalar(select(func.min(CheckRecord.checked_at))) == (now - timedelta(days=29)).replace(tzinfo=None)
-    assert retention.purge(db_of(app), 30, now=now) == {"checks": 0, "alerts": 0}
+    assert retention.purge(db_of(app), 30, now=now) == {"checks": 0, "help_requests": 0}
 
 
 def test_the_purge_command(cli_env):
     assert run_cli(["check", "--id", "310101194803120245"], cli_env).returncode == 0
     kept = run_cli(["log", "purge"], cli_env)
-    assert kept.returncode == 0 and "Removed 0 check-log rows and 0 staff alerts older than 30 days." in kept.stdout
+    assert kept.returncode == 0 and "Removed 0 check-log rows and 0 help requests older than 30 days." in kept.stdout
     assert "older than 1 days" in run_cli(["log", "purge", "--older-than", "1"], cli_env).stdout
     assert run_cli(["log", "purge", "--older-than", "0"], cli_env).returncode == 2
 

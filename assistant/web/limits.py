@@ -17,7 +17,7 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
-from .. import kiosks
+from ..staff import help_requests
 from ..problems import CODES, Problem
 from . import device, services
 
@@ -42,7 +42,7 @@ def _breached() -> None:
     kiosk = device.current()
     venue = kiosk.venue if kiosk else None
     with services.db().session() as s:
-        raised = kiosks.raise_alert(s, "too_many_checks", kiosk, venue)
+        raised = help_requests.alert(s, "too_many_checks", kiosk.name if kiosk else None, venue)
     if raised:
         log.warning("too many failed lookups at kiosk %s; staff alerted", kiosk.name if kiosk else "(unbound)")
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from assistant import create_app, kiosks, residents
-from assistant.models import CheckRecord, StaffAlert
+from assistant.models import CheckRecord, HelpRequest
 from assistant.seeding import seed
 from tests.conftest import ANCHOR, REAL_NUMBER, REAL_RESIDENTS_CSV, SEEDS
 
@@ -95,6 +95,6 @@ def test_past_its_budget_the_kiosk_asks_for_staff_and_says_so(page, production, 
     audio = page.locator("audio[data-speech-main]")
     assert "/kiosk/metro/speech/busy?error=too_many_checks" in audio.get_attribute("src")
     with app.extensions["assistant"]["db"].session() as s:
-        assert s.scalars(select(StaffAlert.kiosk)).all() == ["metro-door-1"]
+        assert s.scalars(select(HelpRequest.kiosk).where(HelpRequest.kind == "too_many_checks")).all() == ["metro-door-1"]
     page.get_by_role("button", name="Start again").click()
     expect(page).to_have_url(f"{base}/kiosk/metro/")

@@ -1,0 +1,98 @@
+"""Staff accounts: a username, a role, and an Argon2 hash of the password (never the password itself)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import StaffAccount
+
+ROLES = ("staff", "admin")  # staff help, look up and print; admins also manage accounts, venues and kiosks
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 200  # Argon2 takes any length; a bound keeps a huge form field from costing anything
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so that a wrong name takes as long as a wrong password.
+_NOBODY = _hasher.hash("no account has this password")
+
+
+class AccountError(ValueError):
+    """`code` is username_invalid, username_taken, password_too_short, password_too_long, role_invalid or
+    account_unknown."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError("password_too_short")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError("password_too_long")
+
+
+def add(session: Session, username: str, password: str, role: str, *, demo: bool = False) -> StaffAccount:
+    username = (username or "").strip().lower()
+    if not USERNAME.match(username):
+        raise AccountError("username_invalid")
+    if role not in ROLES:
+        raise AccountError("role_invalid")
+    check_password(password)
+    if session.scalar(select(StaffAccount.id).where(StaffAccount.username == username)) is not None:
+        raise AccountError("username_taken")
+    account = StaffAccount(
+        username=username, password_hash=_hasher.hash(password), role=role, created_at=_utcnow(), demo=demo
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def disable(session: Session, username: str) -> StaffAccount:
+    """The account can no longer sign in, and a session it has open ends at its next request."""
+    account = by_username(session, username)
+    if account is None:
+        raise AccountError("account_unknown")
+    if account.disabled_at is None:
+        account.disabled_at = _utcnow()
+    return account
+
+
+def by_username(session: Session, username: str) -> StaffAccount | None:
+    return session.scalar(select(StaffAccount).where(StaffAccount.username == (username or "").strip().lower()))
+
+
+def live(session: Session, account_id: int) -> StaffAccount | None:
+    """The account a signed-in session names, unless it has been disabled since."""
+    account = session.get(StaffAccount, account_id)
+    return account if account is not None and account.disabled_at is None else None
+
+
+def authenticate(session: Session, username: str, password: str) -> StaffAccount | None:
+    """The live account with this username and password, or None. Takes about as long either way."""
+    account = by_username(session, username) if len(username or "") <= 64 else None
+    password = (password or "")[:MAX_PASSWORD]
+    try:
+        _hasher.verify(account.password_hash if account else _NOBODY, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if account is None or account.disabled_at is not None:
+        return None
+    if _hasher.check_needs_rehash(account.password_hash):  # the hasher's settings were raised since
+        account.password_hash = _hasher.hash(password)
+    account.last_login_at = _utcnow()
+    return account
+
+
+def all_accounts(session: Session) -> list[StaffAccount]:
+    return list(session.scalars(select(StaffAccount).order_by(StaffAccount.username)))
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
