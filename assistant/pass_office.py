@@ -40,7 +40,24 @@ def revoke_all(session: Session, id_hash: str) -> int:
 def issue(session: Session, keys: passes.Keys, *, id_text: str, days: int, today: date, hash_key: bytes):
     """A new pass for a resident in the registry; their older passes stop working. Returns (token, record, resident)."""
     resident = _resident(session, id_text, hash_key, today)
+    token, record = issue_for(session, keys, resident, days=days, today=today)
+    return token, record, resident
+
+
+def issue_for(
+    session: Session,
+    keys: passes.Keys,
+    resident: Resident,
+    *,
+    days: int,
+    today: date,
+    requested_by: str | None = None,
+    relation: str | None = None,
+    issued_by: str | None = None,
+) -> tuple[str, PassRecord]:
+    """A new pass for this resident (their older passes stop working), and who asked for it when it was not them."""
     revoke_all(session, resident.id_hash)
+    session.flush()  # the old pass is revoked before the new one is live: one live pass per resident
     token, issued = passes.issue(keys, today, days)
     record = PassRecord(
         pass_id=issued.pass_id,
@@ -49,9 +66,17 @@ def issue(session: Session, keys: passes.Keys, *, id_text: str, days: int, today
         key_id=issued.key_id,
         issued_on=issued.issued,
         expires_on=issued.expires,
+        requested_by=(requested_by or None) and requested_by[:100],
+        relation=(relation or None) and relation[:32],
+        issued_by=issued_by,
     )
     session.add(record)
-    return token, record, resident
+    return token, record
+
+
+def token_of(keys: passes.Keys, record: PassRecord) -> str:
+    """The token of a pass in the registry, to print it again."""
+    return passes.token_of(keys, passes.Pass(record.key_id, record.pass_id, record.issued_on, record.expires_on))
 
 
 def revoke(session: Session, *, id_text: str, hash_key: bytes, today: date) -> int:

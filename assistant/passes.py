@@ -101,8 +101,11 @@ class Keys:
         if not self.ids():
             self.rotate()  # the first run makes the first key
         key_id = self.ids()[-1]
+        return key_id, self.private(key_id)
+
+    def private(self, key_id: int) -> Ed25519PrivateKey:
         pem = (self.folder / f"{key_id}.key").read_bytes()
-        return key_id, serialization.load_pem_private_key(pem, password=None)
+        return serialization.load_pem_private_key(pem, password=None)
 
     def public(self, key_id: int) -> Ed25519PublicKey | None:
         path = self.folder / f"{key_id}.pub"
@@ -111,12 +114,18 @@ class Keys:
 
 def issue(keys: Keys, issued: date, days: int) -> tuple[str, Pass]:
     """A new signed token and what it says. The pass id is random: it links to a resident only in our registry."""
-    key_id, private = keys.signing()
-    pass_id = secrets.token_bytes(8)
-    expires = issued + timedelta(days=days)
-    body = BODY.pack(VERSION, key_id, pass_id, (issued - EPOCH).days, (expires - EPOCH).days)
-    token = PREFIX + b45encode(body + private.sign(body))
-    return token, Pass(key_id, pass_id.hex(), issued, expires)
+    key_id, _ = keys.signing()
+    found = Pass(key_id, secrets.token_bytes(8).hex(), issued, issued + timedelta(days=days))
+    return token_of(keys, found), found
+
+
+def token_of(keys: Keys, found: Pass) -> str:
+    """A pass's token from what it says. Ed25519 signs the same body the same way every time, so a pass can be
+    printed again from its registry record alone: no token is kept anywhere."""
+    body = BODY.pack(
+        VERSION, found.key_id, bytes.fromhex(found.pass_id), (found.issued - EPOCH).days, (found.expires - EPOCH).days
+    )
+    return PREFIX + b45encode(body + keys.private(found.key_id).sign(body))
 
 
 def verify(keys: Keys, token: str, today: date) -> Pass:

@@ -114,9 +114,18 @@ def check_row(raw: dict, line: int) -> tuple[dict | None, list[RowProblem]]:
         row["id_number"] = identity.parse(value["id_number"]).number
     except identity.IdNumberError as e:
         bad("id_number", e.code)  # the number itself is never echoed: reports end up in logs and terminals
-    row["name"] = value["name"]
+    row.update(check_facts(value, bad))
+    return (None if problems else row), problems
+
+
+def check_facts(value: dict, bad) -> dict:
+    """Every column but the ID number, from text (a CSV row, or the staff console's form); calls bad(column,
+    message) for each one that cannot be used."""
+    row = {"name": value["name"]}
     if not row["name"]:
         bad("name", "empty")
+    elif len(row["name"]) > 200:
+        bad("name", "longer than 200 characters")
     for column in TIME_COLUMNS:
         try:
             row[column] = parse_time(value[column]) if value[column] else None
@@ -138,7 +147,7 @@ def check_row(raw: dict, line: int) -> tuple[dict | None, list[RowProblem]]:
     row["language"] = value["language"].lower() or "zh"
     if row["language"] not in ("zh", "en"):
         bad("language", f"must be zh or en, not {_quoted(value['language'])}")
-    return (None if problems else row), problems
+    return row
 
 
 def shift(rows: list[dict], by: timedelta) -> None:

@@ -50,12 +50,32 @@ def enroll(
     if not consent:
         raise EnrolmentError("consent_missing")
     resident = _resident(session, id_text, hash_key, today or datetime.now(UTC).date())
+    return enroll_resident(
+        session, matcher, resident, photo=photo, consent=consent, consent_by=consent_by, keep_photo=keep_photo
+    )
+
+
+def enroll_resident(
+    session: Session,
+    matcher: Matcher,
+    resident: Resident,
+    *,
+    photo: bytes,
+    consent: bool,
+    consent_by: str,
+    requested_by: str | None = None,
+    keep_photo: bool = False,
+) -> Resident:
+    """As enroll, for a resident already found (the staff console): who asked, who recorded the consent, when."""
+    if not consent:
+        raise EnrolmentError("consent_missing")
     encoding = encode_photo(matcher, photo)
     enrolment = resident.face or FaceEnrolment(resident_id=resident.id)
     enrolment.matcher = matcher.name
     enrolment.encoding = encoding.astype(np.float32).tobytes()
     enrolment.consented_at = to_storage(datetime.now(UTC))
     enrolment.consent_by = consent_by[:100]
+    enrolment.requested_by = (requested_by or None) and requested_by[:100]
     enrolment.photo = photo if keep_photo else None
     resident.face = enrolment
     bump_version(session)
@@ -65,7 +85,10 @@ def enroll(
 
 def forget(session: Session, *, id_text: str, hash_key: bytes, today=None) -> bool:
     """Delete a resident's face encoding and photo. True when there was one to delete."""
-    resident = _resident(session, id_text, hash_key, today or datetime.now(UTC).date())
+    return forget_resident(session, _resident(session, id_text, hash_key, today or datetime.now(UTC).date()))
+
+
+def forget_resident(session: Session, resident: Resident) -> bool:
     if resident.face is None:
         return False
     resident.face = None  # delete-orphan: the row goes, photo and all
