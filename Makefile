@@ -19,6 +19,7 @@ run: export ASSISTANT_DEMO = 1
 run: setup system-packages
 	$(BIN)/assistant seed --if-empty
 	$(BIN)/assistant speech prerender
+	$(BIN)/assistant staff demo-logins
 	@echo "Starting the kiosk (demo mode): open http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 

@@ -16,6 +16,7 @@ from . import (
     cli_faces,
     cli_kiosks,
     cli_passes,
+    cli_staff,
     clock,
     faces,
     images,
@@ -150,6 +151,10 @@ def seed(if_empty: bool):
     )
     for name, token in counts["kiosks"].items():
         click.echo(f"Demo kiosk {name}: device token {token}")
+    with ctx.db.session() as s:
+        made = seeding.ensure_demo_staff(s, cli_staff.demo_passwords(ctx))
+    if made:
+        click.echo(f"Demo staff accounts: {', '.join(made)} (`assistant staff demo-logins` shows their passwords).")
 
 
 @main.group(name="import")
@@ -372,3 +377,4 @@ cli_passes.register(main, Context, _fail)
 cli_kiosks.register(main, Context, _fail)
 cli_faces.register(main, Context, _fail)
 cli_db.register(main, Context, _fail)
+cli_staff.register(main, Context, _fail)

@@ -42,5 +42,6 @@ def register(main: click.Group, Context, fail) -> None:
         days = days or ctx.config["LOG_RETENTION_DAYS"]
         removed = retention.purge(ctx.db, days)
         click.echo(
-            f"Removed {removed['checks']} check-log rows and {removed['help_requests']} help requests older than {days} days."
+            f"Removed {removed['checks']} check-log rows and {removed['help_requests']} help requests "
+            f"older than {days} days."
         )

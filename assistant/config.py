@@ -89,6 +89,8 @@ def load(overrides: dict | None = None) -> dict:
         "SPEECH_CACHE_MB": int(env.get("ASSISTANT_SPEECH_CACHE_MB") or 200),
         # Days the check log and the help queue are kept (health-code scan records were kept 30 days).
         "LOG_RETENTION_DAYS": int(env.get("ASSISTANT_LOG_RETENTION_DAYS") or 30),
+        # A staff console session ends after this many minutes without a page being opened or a form sent.
+        "STAFF_IDLE_MINUTES": int(env.get("ASSISTANT_STAFF_IDLE_MINUTES") or 30),
     }
     config.update(overrides)
     if not config["DEMO"]:

@@ -3,6 +3,7 @@ large print, the expiry date, and short instructions in Chinese and English. PNG
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -87,3 +88,10 @@ def write(token: str, name: str, expires: date, folder: Path, stem: str = "pass"
     card.save(png, dpi=(DPI, DPI))
     card.save(pdf, "PDF", resolution=DPI)
     return png, pdf
+
+
+def pdf_bytes(token: str, name: str, expires: date) -> bytes:
+    """The card as a PDF at 300 dpi, in memory (the staff console prints it without writing a file)."""
+    buffer = io.BytesIO()
+    render(token, name, expires).save(buffer, "PDF", resolution=DPI)
+    return buffer.getvalue()

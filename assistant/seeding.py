@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from . import identity, kiosks, residents
 from .faces import enrolment
-from .models import Kiosk, Resident, Venue
+from .models import Kiosk, Resident, StaffAccount, Venue
+from .staff import accounts
 
 
 def _toml(path: Path) -> dict:
@@ -138,11 +139,27 @@ def seed(session: Session, seeds_dir: Path, hash_key: bytes, now: datetime, matc
 
 
 def demo_data_present(session: Session, seeds_dir: Path, hash_key: bytes) -> bool:
-    """Whether the database holds demo residents or demo kiosks (a production server must not start on it)."""
+    """Whether the database holds demo residents, kiosks or staff accounts (a production server must not start on
+    it: the demo's staff passwords are printed for anyone to read)."""
     hashes = [identity.keyed_hash(card.number, hash_key) for card in demo_cards(seeds_dir)]
     resident = session.scalar(select(Resident.id).where(Resident.id_hash.in_(hashes)).limit(1))
     kiosk = session.scalar(select(Kiosk.id).where(Kiosk.demo.is_(True)).limit(1))
-    return resident is not None or kiosk is not None
+    staff = session.scalar(select(StaffAccount.id).where(StaffAccount.demo.is_(True)).limit(1))
+    return resident is not None or kiosk is not None or staff is not None
+
+
+DEMO_STAFF = {"staff": "staff", "admin": "admin"}  # username -> role
+
+
+def ensure_demo_staff(session: Session, passwords: dict[str, str]) -> list[str]:
+    """The demo's staff and admin accounts, with the passwords given (made once per installation); returns the
+    usernames made now."""
+    made = []
+    for username, role in DEMO_STAFF.items():
+        if accounts.by_username(session, username) is None:
+            accounts.add(session, username, passwords[username], role, demo=True)
+            made.append(username)
+    return made
 
 
 def is_empty(session: Session) -> bool:

@@ -158,7 +158,28 @@
     update();
   }
 
+  // After Call staff (or a referral): ask every 2 seconds whether staff have said "I'm coming"; then show and say it.
+  function watchForStaff(box) {
+    if (box.hasAttribute("data-coming")) { return; }
+    var ask = function () {
+      fetch(box.getAttribute("data-help-state"), { cache: "no-store", credentials: "same-origin" })
+        .then(function (answer) { return answer.ok ? answer.json() : null; })
+        .then(function (answer) {
+          if (answer && answer.state === "coming") {
+            box.querySelector(".staff-coming-words").hidden = false;
+            var audio = box.querySelector("[data-speech-coming]");
+            if (audio) { var played = audio.play(); if (played && played.catch) { played.catch(function () {}); } }
+          } else if (answer && answer.state === "waiting") {
+            window.setTimeout(ask, 2000);
+          }
+        })
+        .catch(function () { window.setTimeout(ask, 4000); });
+    };
+    window.setTimeout(ask, 2000);
+  }
+
   document.querySelectorAll(".keypad[data-for]").forEach(setUpKeypad);
+  document.querySelectorAll("[data-help-state]").forEach(watchForStaff);
   document.querySelectorAll("[data-more-below]").forEach(setUpMoreBelow);
   document.querySelectorAll("[data-reasons]").forEach(setUpReasons);
   document.querySelectorAll("[data-live-camera]").forEach(setUpCamera);

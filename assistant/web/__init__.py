@@ -17,7 +17,9 @@ from . import (
     pages,
     preferences,
     reviewer,
+    staff,
 )
+from .staff import imports as staff_imports
 
 csrf = CSRFProtect()
 
@@ -31,6 +33,7 @@ def setup(app: Flask) -> None:
     preferences.init_app(app)
     errors.init_app(app)
     limits.init_app(app)  # before CSRF, so a flood of forged forms is limited too
+    app.before_request(staff_imports.allow_large_upload)  # before CSRF reads (and so bounds) the form
     csrf.init_app(app)
     csrf.exempt(api.bp)  # the API carries a device token in a header, never a cookie, so it cannot be forged
     csrf.exempt(kiosk_setup.bind)  # checks its own token, after its limit
@@ -39,6 +42,7 @@ def setup(app: Flask) -> None:
     app.register_blueprint(kiosk_setup.bp)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(api.bp)
+    staff.init_app(app)
     if app.config["DEMO"]:
         app.register_blueprint(reviewer.demo_bp)  # /demo exists only in demo mode: production answers 404
     app.register_blueprint(reviewer.bp)

@@ -6,13 +6,27 @@ import logging
 import time
 from datetime import date
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
 from .. import checks, faces, identity, images, passes, seeding
 from ..models import Venue
 from ..problems import Problem
 from ..speech import SpeechUnavailable, Unspeakable
+from ..staff import help_requests
 from . import device, limits, outage, preferences, sayable, services, spoken
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -33,6 +47,14 @@ SPOKEN_ERRORS = (
 
 
 def venue_or_404(slug: str) -> Venue:
+    """The venue, looked up once per request (the page and its speech settings both ask)."""
+    kept = g.setdefault("venues", {})
+    if slug not in kept:
+        kept[slug] = _venue_or_404(slug)
+    return kept[slug]
+
+
+def _venue_or_404(slug: str) -> Venue:
     def load():
         with services.db().session() as s:
             return s.get(Venue, slug)
@@ -49,8 +71,21 @@ def venue_or_404(slug: str) -> Venue:
 def _speech_globals() -> dict:
     return {
         "speech_available": services.speech().available,
-        "private_listening": current_app.config["PRIVATE_LISTENING"],
+        "private_listening": _private_listening(),
     }
+
+
+def _private_listening(place: Venue | None = None) -> bool:
+    """With a headset (set for the whole installation, or per venue by an admin) the reasons are spoken too."""
+    if current_app.config["PRIVATE_LISTENING"]:
+        return True
+    if place is None:
+        slug = (request.view_args or {}).get("venue")
+        try:
+            place = venue_or_404(slug) if slug else None
+        except (HTTPException, SQLAlchemyError):
+            return False
+    return bool(place and place.private_listening)
 
 
 @bp.before_request
@@ -177,6 +212,10 @@ def show_result(place: Venue, result: checks.Check):
     if result.language and not session.get("lang_chosen"):
         preferences.choose_language(result.language, by_person=False)
     session["result"] = {"id": result.record_id, "venue": place.slug, "shown": int(time.time())}
+    if result.help_id:  # a referral: the screen shows and speaks it when staff say they are coming
+        session["help"] = {"id": result.help_id, "venue": place.slug}
+    else:
+        session.pop("help", None)
     return redirect(url_for("kiosk.result", venue=place.slug), code=303)
 
 
@@ -207,7 +246,12 @@ def result(venue: str):
     if described is None:
         return redirect(url_for("kiosk.home", venue=place.slug))
     return render_template(
-        "kiosk/result.html", venue=place, result=described, seconds=current_app.config["RESULT_SECONDS"]
+        "kiosk/result.html",
+        venue=place,
+        result=described,
+        seconds=current_app.config["RESULT_SECONDS"],
+        coming=_help_state(place.slug) == "coming",
+        watching_help=bool(session.get("help")),
     )
 
 
@@ -230,7 +274,7 @@ def speech(venue: str, screen: str):
         lang,
         result=result,
         error=error_text,
-        private=current_app.config["PRIVATE_LISTENING"],
+        private=_private_listening(place),
         demo=current_app.config["DEMO"],
         index=int(index) if screen == "reason" else 0,
         chosen=_chosen(request.args.get("chosen")) if screen == "settings" else None,
@@ -250,7 +294,7 @@ def say(venue: str):
         lang,
         len(services.demo_cards()) if demo else 0,
         len(services.demo_faces()) if demo else 0,
-        current_app.config["PRIVATE_LISTENING"],
+        _private_listening(),
     )
     if text not in allowed:
         abort(404)
@@ -292,6 +336,7 @@ def _spoken_error(args) -> str | None:
 def done(venue: str):
     """Start again, or the countdown ran out: the result is forgotten either way."""
     session.pop("result", None)
+    session.pop("help", None)
     preferences.forget(person_left=request.form.get("why") == "timeout")
     return redirect(url_for("kiosk.home", venue=venue), code=303)
 
@@ -315,22 +360,72 @@ def settings(venue: str):
     )
 
 
+# The screen Call staff was pressed on, by the page's endpoint (the form names it), for the staff's help queue.
+SCREEN_OF = {
+    "kiosk.home": "home",
+    "kiosk.card": "card",
+    "kiosk.check": "card",
+    "kiosk.pass_screen": "pass",
+    "kiosk.check_pass": "pass",
+    "kiosk.face_screen": "face",
+    "kiosk.check_face": "face",
+    "kiosk.result": "result",
+    "kiosk.settings": "settings",
+    "kiosk.help_coming": "help",
+    "busy": "busy",
+}
+
+
 @bp.post("/<venue>/help")
 def call_staff(venue: str):
+    """Call staff: a help request on the staff's help screen, naming this kiosk, the screen, and the result shown
+    (its masked person and reasons) when there is one."""
     place = venue_or_404(venue)
-    log.info("help requested at kiosk for venue %s", place.slug)
+    screen = SCREEN_OF.get(request.form.get("screen", ""))
+    shown = session.get("result") if screen == "result" else None
+    kiosk = g.get("kiosk")
+    with services.db().session() as s:
+        help_id = help_requests.press(
+            s,
+            kiosk=kiosk.name if kiosk else None,
+            venue=place.slug,
+            screen=screen,
+            check_id=shown["id"] if shown and shown.get("venue") == place.slug else None,
+        )
+    session["help"] = {"id": help_id, "venue": place.slug}
+    log.info("help requested at kiosk %s (venue %s)", kiosk.name if kiosk else "-", place.slug)
     return redirect(url_for("kiosk.help_coming", venue=place.slug), code=303)
 
 
 @bp.get("/<venue>/help")
 def help_coming(venue: str):
-    return render_template("kiosk/help.html", venue=venue_or_404(venue))
+    return render_template("kiosk/help.html", venue=venue_or_404(venue), coming=_help_state(venue) == "coming")
+
+
+@bp.get("/<venue>/help/state")
+def help_state(venue: str):
+    """Whether staff have said "I'm coming" to this screen's request (the screen asks every 2 seconds)."""
+    venue_or_404(venue)
+    return jsonify(state=_help_state(venue))
+
+
+def _help_state(venue: str) -> str | None:
+    kept = session.get("help")
+    if not kept or kept.get("venue") != venue:
+        return None
+    with services.db().statements() as s:
+        return help_requests.state(s, kept["id"])
 
 
 def busy_page(venue: str):
     """Past the kiosk's budget of lookups that found no one: the person is asked, calmly, to see staff."""
     message = services.texts().error("too_many_checks", preferences.language())
     page = render_template(
-        "kiosk/busy.html", venue=venue_or_404(venue), message=message, code="too_many_checks", wait_for_registry=False
+        "kiosk/busy.html",
+        venue=venue_or_404(venue),
+        message=message,
+        code="too_many_checks",
+        wait_for_registry=False,
+        kiosk_screen="busy",
     )
     return page, 429

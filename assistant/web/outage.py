@@ -51,5 +51,7 @@ def kiosk_page():
 
     venue = venue_or_404((request.view_args or {}).get("venue"))
     message = services.texts().error(CODE, preferences.language())
-    page = render_template("kiosk/busy.html", venue=venue, message=message, code=CODE, wait_for_registry=True)
+    page = render_template(
+        "kiosk/busy.html", venue=venue, message=message, code=CODE, wait_for_registry=True, kiosk_screen="busy"
+    )
     return page, 503, {"Retry-After": str(RETRY_SECONDS)}

@@ -14,7 +14,7 @@ from ..speech.prepare import join_sentences as join
 PASS_ERRORS = (*PASS_CODES, "image_invalid", "image_too_large")
 FACE_ERRORS = (*FACE_CODES, "camera_refused", "image_invalid", "image_too_large")
 
-SCREENS = ("home", "card", "pass", "face", "result", "why", "reason", "warning", "settings", "help", "busy")
+SCREENS = ("home", "card", "pass", "face", "result", "why", "reason", "warning", "settings", "help", "coming", "busy")
 
 
 def setting_names() -> dict[str, str]:
@@ -110,6 +110,8 @@ def script(
         ]
     elif screen == "help":
         pieces = [_("A staff member is coming"), _("Please wait here. Someone will come to help you.")]
+    elif screen == "coming":
+        pieces = [_("A staff member is on the way"), _("Please stay here.")]
     elif screen == "busy":
         pieces = [_("Please ask a staff member"), error]
     else:
@@ -119,7 +121,9 @@ def script(
 
 def fixed_prompts(texts, lang: str) -> list[str]:
     """Every sentence the kiosk speaks that does not depend on a person: prerendered, so nothing waits."""
-    prompts = [script(screen, lang) for screen in ("home", "card", "pass", "face", "settings", "help", "warning")]
+    prompts = [
+        script(screen, lang) for screen in ("home", "card", "pass", "face", "settings", "help", "coming", "warning")
+    ]
     prompts += [script("settings", lang, chosen=chosen_sentence(choice)) for choice in setting_names()]
     for code in ("too_many_checks", "registry_unavailable"):
         prompts += [script("busy", lang, error=texts.error(code, lang))]

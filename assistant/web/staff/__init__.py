@@ -1,0 +1,105 @@
+"""The staff console at /staff/: sign-in, the help queue, residents, passes and faces, imports, kiosks and venues,
+the check log and the audit log. Every page needs a signed-in staff member; some need an admin."""
+
+from __future__ import annotations
+
+import time
+from functools import wraps
+
+from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, logout_user
+
+from ...clock import SHANGHAI, from_storage
+from ...staff import accounts
+from .. import services
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+login_manager = LoginManager()
+# Pages that do not need a signed-in staff member (the sign-in form itself).
+OPEN = {"staff.login", "staff.sign_in"}
+# Asked for by the page itself while nobody touches it: these do not count as activity.
+PASSIVE = {"staff.help_events", "staff.import_progress"}
+
+
+class StaffUser(UserMixin):
+    def __init__(self, account):
+        self.id = account.id
+        self.username = account.username
+        self.role = account.role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@login_manager.user_loader
+def _load(user_id: str):
+    if not user_id.isdigit():
+        return None
+    with services.db().session() as s:
+        account = accounts.live(s, int(user_id))
+        return StaffUser(account) if account else None
+
+
+def actor() -> str:
+    return current_user.username
+
+
+def idle_limit() -> int:
+    return current_app.config["STAFF_IDLE_MINUTES"] * 60
+
+
+@bp.before_request
+def _signed_in():
+    """Every staff page needs a live account, and a session ends after a spell without activity."""
+    if request.endpoint in OPEN:
+        return None
+    if not current_user.is_authenticated:
+        if request.endpoint in PASSIVE:
+            abort(401)
+        return redirect(url_for("staff.login", next=_local(request.full_path)), code=303)
+    seen = session.get("staff_seen", 0)
+    if time.time() - seen > idle_limit():
+        logout_user()
+        session.pop("staff_seen", None)
+        if request.endpoint in PASSIVE:
+            abort(401)
+        return redirect(url_for("staff.login", ended="1"), code=303)
+    if request.endpoint not in PASSIVE:
+        session["staff_seen"] = int(time.time())
+    return None
+
+
+def admin_only(view):
+    """Managing accounts, venues and kiosks, and reading the audit log, is for admins."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def _local(path: str) -> str | None:
+    """Where to go after signing in: a staff page of this site only, never another site."""
+    path = (path or "").rstrip("?")
+    return path if path.startswith("/staff/") and not path.startswith("//") and "\\" not in path else None
+
+
+def local_time(moment, seconds: bool = False) -> str:
+    if moment is None:
+        return ""
+    shown = from_storage(moment).astimezone(SHANGHAI)
+    return shown.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("STAFF_IDLE_MINUTES", 30)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    app.add_template_filter(local_time)
+    from . import admin, auth, checklog, help, imports, residents  # noqa: F401 (their routes join bp)
+
+    app.register_blueprint(bp)

@@ -1,0 +1,94 @@
+"""The check log at the staff desk: filters, the two pictures with their tables, and CSV export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Response, current_app, render_template, request, stream_with_context
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ...checks import METHODS
+from ...clock import SHANGHAI, to_storage
+from ...models import Kiosk, Venue
+from ...staff import audit, checklog
+from .. import services
+from . import actor, bp, charts
+
+
+def _moment(name: str, errors: list) -> datetime | None:
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        errors.append((name, _("Enter a date and time, for example 2026-11-29T09:30")))
+        return None
+    return to_storage(moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment)
+
+
+def _filters(errors: list) -> checklog.Filters:
+    args = request.args
+    return checklog.Filters(
+        venue=args.get("venue", "")[:64],
+        kiosk=args.get("kiosk", "")[:64],
+        method=args.get("method", ""),
+        status=args.get("status", ""),
+        decision=args.get("decision", ""),
+        since=_moment("since", errors),
+        until=_moment("until", errors),
+    )
+
+
+@bp.get("/checks")
+def checks():
+    errors: list = []
+    filters = _filters(errors)
+    before = request.args.get("before", "")
+    with services.db().session() as s:
+        rows = checklog.page(s, filters, int(before) if before.isdigit() else None)
+        hours = checklog.per_hour(s, filters, services.now())
+        reasons = checklog.referrals_by_reason(s, filters)
+        venues = list(s.scalars(select(Venue).order_by(Venue.slug)))
+        kiosk_names = list(s.scalars(select(Kiosk.name).order_by(Kiosk.name)))
+        s.expunge_all()
+    query = {k: v for k, v in request.args.items() if k != "before" and v}
+    return render_template(
+        "staff/checks.html",
+        errors=errors,
+        rows=rows,
+        hours=hours,
+        column_chart=charts.columns(hours, checklog.STATUSES),
+        reasons=reasons,
+        bar_chart=charts.bars(reasons),
+        venues=venues,
+        kiosk_names=kiosk_names,
+        methods=METHODS,
+        statuses=checklog.STATUSES,
+        decisions=checklog.DECISIONS,
+        args=request.args,
+        query=query,
+        next_before=rows[-1].id if len(rows) == checklog.PAGE else None,
+        retention_days=current_app.config["LOG_RETENTION_DAYS"],
+        texts=services.texts(),
+    ), (400 if errors else 200)
+
+
+@bp.get("/checks.csv")
+def export_checks():
+    errors: list = []
+    filters = _filters(errors)
+    shown = ", ".join(f"{k}={v}" for k, v in request.args.items() if v) or "everything"
+    with services.db().session() as s:
+        audit.record(s, actor(), "export", detail=f"check log CSV: {shown}"[:400])
+    db = services.db()
+
+    def lines():
+        with db.session() as s:
+            yield from checklog.csv_lines(s, filters)
+
+    response = Response(stream_with_context(lines()), mimetype="text/csv")
+    stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M")
+    response.headers["Content-Disposition"] = f'attachment; filename="checks-{stamp}.csv"'
+    return response
