@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 
 from flask import Response, redirect, render_template, request, session, stream_with_context, url_for
+from flask_babel import gettext as _
 
 from ...staff import audit, help_requests
 from .. import services
@@ -24,7 +25,21 @@ def _queue() -> dict:
         done = help_requests.recently_done(s)
         s.expunge_all()
     now = datetime.now(UTC).replace(tzinfo=None)
-    return {"requests": waiting, "done": done, "now": now, "texts": services.texts()}
+    return {"requests": waiting, "done": done, "now": now, "texts": services.texts(), "screen_names": screen_names()}
+
+
+def screen_names() -> dict[str, str]:
+    """The kiosk screens as staff know them: "Pressed Call staff on the ID card screen"."""
+    return {
+        "home": _("start"),
+        "card": _("ID card"),
+        "pass": _("pass"),
+        "face": _("face"),
+        "result": _("result"),
+        "settings": _("text size"),
+        "busy": _("ask staff"),
+        "help": _("staff coming"),
+    }
 
 
 def minutes_waited(request_, now) -> int:
