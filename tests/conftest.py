@@ -276,3 +276,30 @@ def _instance_databases(monkeypatch):
         for name in _made[made_before:]:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     del _made[made_before:]
+
+
+# The staff console's people in tests: one member of staff and one admin, with known passwords.
+STAFF = ("desk", "desk password 1")
+ADMIN = ("boss", "admin password 1")
+
+
+def add_staff(app) -> None:
+    from assistant.staff import accounts
+
+    with app.extensions["assistant"]["db"].session() as s:
+        accounts.add(s, STAFF[0], STAFF[1], "staff")
+        accounts.add(s, ADMIN[0], ADMIN[1], "admin")
+
+
+def signed_in(app, who=STAFF):
+    """A test client signed in to the staff console (in an app with CSRF off, as the `app` fixture is)."""
+    client = app.test_client()
+    answer = client.post("/staff/login", data={"username": who[0], "password": who[1]})
+    assert answer.status_code == 303 and answer.headers["Location"] == "/staff/help", answer.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def staff_app(app):
+    add_staff(app)
+    return app

@@ -95,6 +95,8 @@ def test_past_its_budget_the_kiosk_asks_for_staff_and_says_so(page, production, 
     audio = page.locator("audio[data-speech-main]")
     assert "/kiosk/metro/speech/busy?error=too_many_checks" in audio.get_attribute("src")
     with app.extensions["assistant"]["db"].session() as s:
-        assert s.scalars(select(HelpRequest.kiosk).where(HelpRequest.kind == "too_many_checks")).all() == ["metro-door-1"]
+        assert s.scalars(select(HelpRequest.kiosk).where(HelpRequest.kind == "too_many_checks")).all() == [
+            "metro-door-1"
+        ]
     page.get_by_role("button", name="Start again").click()
     expect(page).to_have_url(f"{base}/kiosk/metro/")

@@ -111,7 +111,7 @@ def _form_page(template_values: dict, errors: list, status: int):
 
 @bp.route("/residents/new", methods=["GET", "POST"])
 def new_resident():
-    values = records.form_values(None) if request.method == "GET" else dict(request.form)
+    values = records.form_values(None) | ({} if request.method == "GET" else request.form.to_dict())
     if request.method == "GET":
         return _form_page({"resident": None, "values": values}, [], 200)
     with services.db().session() as s:
@@ -135,8 +135,10 @@ def _without_number(values: dict) -> dict:
 
 def _errors(problems: records.RecordProblems) -> list:
     messages = field_messages()
-    field_of = {"exists": "id_number"}
-    return [(field_of.get(f, f), messages.get(f, messages["name"])) for f in problems.problems]
+    return [
+        (field, messages["exists"] if detail == "exists" else messages.get(field, messages["name"]))
+        for field, detail in problems.problems.items()
+    ]
 
 
 @bp.route("/residents/<int:resident_id>/edit", methods=["GET", "POST"])
@@ -148,7 +150,8 @@ def edit_resident(resident_id: int):
         try:
             changed = records.edit(s, person, request.form, actor())
         except records.RecordProblems as problems:
-            return _form_page({"resident": person, "values": dict(request.form)}, _errors(problems), 400)
+            values = records.form_values(None) | request.form.to_dict()
+            return _form_page({"resident": person, "values": values}, _errors(problems), 400)
         if changed:
             audit.record(s, actor(), "resident_edit", person.masked_id, "changed " + ", ".join(changed))
     return redirect(url_for("staff.resident", resident_id=resident_id), code=303)
