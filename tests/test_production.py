@@ -190,6 +190,19 @@ def test_every_route_is_closed_without_a_kiosk_token_unless_it_is_public(product
             closed = closed or (response.status_code == 400 and sign_in == "/staff/login" and method == "POST")
             assert closed, f"{method} {path} answered {response.status_code} without a kiosk token or staff login"
             checked.add(rule.endpoint)
-    assert {"kiosk.check", "kiosk.speech", "kiosk.say", "kiosk.result", "kiosk.help_state", "api.create_check"} <= checked
-    assert {"staff.help", "staff.help_events", "staff.find_resident", "staff.add_kiosk", "staff.export_checks"} <= checked
+    assert {
+        "kiosk.check",
+        "kiosk.speech",
+        "kiosk.say",
+        "kiosk.result",
+        "kiosk.help_state",
+        "api.create_check",
+    } <= checked
+    assert {
+        "staff.help",
+        "staff.help_events",
+        "staff.find_resident",
+        "staff.add_kiosk",
+        "staff.export_checks",
+    } <= checked
     assert count(production_app, CheckRecord) == 0

@@ -66,7 +66,8 @@ def live_app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The kiosk served by waitress, as `assistant serve` does, on a free port."""
-    server = waitress.create_server(live_app, host="127.0.0.1", port=0, threads=4)
+    # Eight threads: a staff page's help-queue stream holds one for as long as it is open.
+    server = waitress.create_server(live_app, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"

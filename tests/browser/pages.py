@@ -30,6 +30,37 @@ NOT_PAGES = {
     "kiosk.demo_face_picture",
     "operations.healthz",
     "operations.readyz",
+    "kiosk.help_state",
+    # The staff console's pages need a signed-in member of staff: tests/browser/test_staff.py sweeps every one of
+    # them (and its error states) signed in; these others are a redirect, an event stream, JSON, a PDF and a CSV.
+    *(
+        f"staff.{name}"
+        for name in (
+            "home",
+            "help",
+            "help_events",
+            "login",
+            "residents",
+            "resident",
+            "new_resident",
+            "edit_resident",
+            "delete_resident",
+            "pass_form",
+            "print_pass",
+            "pass_pdf",
+            "face",
+            "import_form",
+            "import_job",
+            "import_progress",
+            "kiosk_list",
+            "venue_list",
+            "venue",
+            "account_list",
+            "checks",
+            "export_checks",
+            "audit_log",
+        )
+    ),
 }
 # The states of a screen worth checking on their own.
 EXTRA_STATES = {

@@ -21,6 +21,9 @@ def allow_large_upload() -> None:
     other request keeps the app's small limit."""
     if request.endpoint == "staff.start_import" and current_user.is_authenticated:
         request.max_content_length = MAX_UPLOAD
+        # The multipart parser holds up to one read's worth of the file in memory at a time: more than the small
+        # limit on a kiosk form's fields. The file itself goes to a temporary file, never into memory whole.
+        request.max_form_memory_size = 1024 * 1024
 
 
 @bp.get("/import")
