@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from sqlalchemy import Row, bindparam, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import identity, pass_office, passes
@@ -161,14 +162,37 @@ def _assess_and_log(
     # The log line is written and committed at once. On SQLite, one thread of this process at a time: a thread
     # holding SQLite's only write lock while it waits its turn for Python would make every other writer sleep and
     # retry. PostgreSQL takes many writers at once, so there no lock is taken.
-    # A `refer` at a kiosk asks staff to come, in the same commit: the check and its help request stand together.
+    # A `refer` at a kiosk asks staff to come: the check and its help request are written in one transaction, so
+    # they stand or fall together (on an autocommit session too, the API's, where each statement commits alone).
+    refer = outcome.decision == "refer" and source.kiosk is not None
     with _log_lock if session.get_bind().dialect.name == "sqlite" else nullcontext():
-        record_id = session.connection().execute(_LOG_CHECK, values).inserted_primary_key[0]
-        refer = outcome.decision == "refer" and source.kiosk is not None
-        help_id = help_requests.for_refer(session, {**values, "id": record_id}) if refer else None
-        session.commit()
+        connection = session.connection()
+        if refer and connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            with _explicit_transaction(connection):
+                record_id, help_id = _write_log(connection, values, refer)
+        else:
+            record_id, help_id = _write_log(session.connection(), values, refer)
+            session.commit()
     # What is shown is what was logged: the result is described from the values written, never from a fresh look.
     return replace(_from_record(SimpleNamespace(id=record_id, **values), place), help_id=help_id)
+
+
+@contextmanager
+def _explicit_transaction(connection):
+    """BEGIN and COMMIT said outright on an autocommit connection (both drivers take them), ROLLBACK on failure."""
+    connection.exec_driver_sql("BEGIN")
+    try:
+        yield
+    except BaseException:
+        with suppress(SQLAlchemyError):  # a connection that broke has nothing left to roll back
+            connection.exec_driver_sql("ROLLBACK")
+        raise
+    connection.exec_driver_sql("COMMIT")
+
+
+def _write_log(connection, values: dict, refer: bool) -> tuple[int, int | None]:
+    record_id = connection.execute(_LOG_CHECK, values).inserted_primary_key[0]
+    return record_id, (help_requests.for_refer(connection, {**values, "id": record_id}) if refer else None)
 
 
 def preview(session: Session, *, number: str, venue: Venue, at: datetime, hash_key: bytes) -> Outcome:

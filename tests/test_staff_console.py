@@ -308,3 +308,29 @@ def _finished(client, job: str) -> dict:
             return progress
         time.sleep(0.05)
     raise AssertionError("the import did not finish")
+
+
+def test_a_referral_and_its_help_request_are_written_together_or_not_at_all(staff_app, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from assistant.models import CheckRecord
+    from assistant.staff import help_requests
+
+    def gone(*_args, **_kwargs):
+        raise OperationalError("INSERT INTO help_request", {}, Exception("the database went away"))
+
+    monkeypatch.setattr(help_requests, "for_refer", gone)
+    client = staff_app.test_client()
+    api = client.post("/api/v1/checks", json={"id_number": DEMO_NUMBERS[1]}, headers=bearer(staff_app))
+    page = client.post("/kiosk/metro/check", data={"id_number": DEMO_NUMBERS[1]})
+    assert api.status_code == 503 and page.status_code == 503
+    with db(staff_app).session() as s:
+        assert s.scalar(select(func.count()).select_from(CheckRecord)) == 0
+        assert s.scalar(select(func.count()).select_from(HelpRequest)) == 0
+    monkeypatch.undo()
+    assert (
+        client.post("/api/v1/checks", json={"id_number": DEMO_NUMBERS[1]}, headers=bearer(staff_app)).status_code == 200
+    )
+    with db(staff_app).session() as s:
+        assert s.scalar(select(func.count()).select_from(CheckRecord)) == 1
+        assert s.scalar(select(func.count()).select_from(HelpRequest)) == 1

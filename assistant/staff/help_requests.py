@@ -23,8 +23,9 @@ class HelpError(ValueError):
         self.code = code
 
 
-def for_refer(session: Session, values: dict) -> int:
-    """A `refer` decision at a kiosk asks staff to come: from the check log's row as it is written (same commit)."""
+def for_refer(connection, values: dict) -> int:
+    """A `refer` decision at a kiosk asks staff to come: from the check log's row as it is written, on the same
+    connection and in the same transaction."""
     row = {
         "raised_at": values["checked_at"],
         "kind": "refer",
@@ -37,7 +38,7 @@ def for_refer(session: Session, values: dict) -> int:
         "reason_codes": values["reason_codes"],
         "state": "waiting",
     }
-    return session.connection().execute(_ADD, row).inserted_primary_key[0]
+    return connection.execute(_ADD, row).inserted_primary_key[0]
 
 
 def press(session: Session, *, kiosk: str | None, venue: str, screen: str, check_id: int | None = None) -> int:
