@@ -21,7 +21,7 @@ class Rect:
 def columns(hours: list, statuses: tuple[str, ...]) -> dict:
     """Stacked columns, one per hour; returns the rectangles, the scale's top and the labels to show."""
     top = max((sum(counts.values()) for _, counts in hours), default=0) or 1
-    plot_w, plot_h = WIDTH - AXIS, HEIGHT - AXIS
+    plot_w, plot_h = WIDTH - AXIS - 24, HEIGHT - AXIS  # room at the right for the last hour's label
     step = plot_w / max(len(hours), 1)
     rects, labels = [], []
     every = max(1, len(hours) // 8)  # at most about eight hour labels under the columns
@@ -51,8 +51,8 @@ def bars(counts: list[tuple[str, int]]) -> dict:
     """Horizontal bars, one per reason, longest first."""
     top = max((n for _, n in counts), default=0) or 1
     row = 36
-    label_w = 0  # the reasons' names are in the table and beside each bar's number; the bar starts at the left
-    plot_w = WIDTH - 120
+    label_w = 0  # each bar's number and reason are written just after it; the bar starts at the left
+    plot_w = WIDTH - 340  # room after the longest bar for its words
     rows = [
         {"y": i * row + 4, "width": round(max(plot_w * n / top, 2), 1), "count": n, "code": code}
         for i, (code, n) in enumerate(counts)

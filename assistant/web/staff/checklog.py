@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Response, current_app, render_template, request, stream_with_context
 from flask_babel import gettext as _
@@ -48,7 +48,7 @@ def checks():
     before = request.args.get("before", "")
     with services.db().session() as s:
         rows = checklog.page(s, filters, int(before) if before.isdigit() else None)
-        hours = checklog.per_hour(s, filters, services.now())
+        hours = checklog.per_hour(s, filters, datetime.now(UTC))  # the log's own clock: when checks happened
         reasons = checklog.referrals_by_reason(s, filters)
         venues = list(s.scalars(select(Venue).order_by(Venue.slug)))
         kiosk_names = list(s.scalars(select(Kiosk.name).order_by(Kiosk.name)))

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 
 from flask import Response, redirect, render_template, request, session, stream_with_context, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from ...models import Venue
 from ...staff import audit, help_requests
-from .. import services
+from .. import preferences, services
 from . import actor, bp, idle_limit
 
 POLL_SECONDS = 1.0  # how often the stream looks for changes: a new request reaches the page within 2 seconds
@@ -23,9 +25,17 @@ def _queue() -> dict:
     with services.db().session() as s:
         waiting = help_requests.open_requests(s)
         done = help_requests.recently_done(s)
+        venues = {v.slug: v.name(preferences.language()) for v in s.scalars(select(Venue))}
         s.expunge_all()
     now = datetime.now(UTC).replace(tzinfo=None)
-    return {"requests": waiting, "done": done, "now": now, "texts": services.texts(), "screen_names": screen_names()}
+    return {
+        "requests": waiting,
+        "done": done,
+        "now": now,
+        "venues": venues,
+        "texts": services.texts(),
+        "screen_names": screen_names(),
+    }
 
 
 def screen_names() -> dict[str, str]:

@@ -114,13 +114,21 @@ def new_resident():
     values = records.form_values(None) | ({} if request.method == "GET" else request.form.to_dict())
     if request.method == "GET":
         return _form_page({"resident": None, "values": values}, [], 200)
+    number = request.form.get("id_number", "")
+    errors = []  # every field's problem at once, the number's first
+    try:
+        identity.parse(number)
+    except identity.IdNumberError as error:
+        errors.append(("id_number", _id_error(error)))
+    try:
+        records.checked(request.form)
+    except records.RecordProblems as problems:
+        errors += _errors(problems)
+    if errors:
+        return _form_page({"resident": None, "values": _without_number(values)}, errors, 400)
     with services.db().session() as s:
         try:
-            person = records.add(s, request.form.get("id_number", ""), request.form, services.hash_key(), actor())
-        except identity.IdNumberError as error:
-            return _form_page(
-                {"resident": None, "values": _without_number(values)}, [("id_number", _id_error(error))], 400
-            )
+            person = records.add(s, number, request.form, services.hash_key(), actor())
         except records.RecordProblems as problems:
             return _form_page({"resident": None, "values": _without_number(values)}, _errors(problems), 400)
         audit.record(s, actor(), "resident_add", person.masked_id)
