@@ -115,8 +115,8 @@ def serve(host: str, port: int, threads: int, workers: int, server: str):
             demo_data = seeding.demo_data_present(s, ctx.config["SEEDS_DIR"], ctx.hash_key)
         if demo_data:
             _fail(
-                "This database holds demo residents or demo kiosks, so a production server will not start on it. "
-                "Use a new database (DATABASE_URL or ASSISTANT_INSTANCE) and `assistant seed` there, "
+                "This database holds demo residents, kiosks or staff accounts, so a production server will not start "
+                "on it. Use a new database (DATABASE_URL or ASSISTANT_INSTANCE) and `assistant seed` there, "
                 "or run the demo with ASSISTANT_DEMO=1."
             )
     logs.configure()

@@ -102,7 +102,7 @@ def test_production_seeding_loads_venues_only(tmp_path, cli_env):
 def test_the_server_refuses_a_demo_database_in_production(cli_env):
     refused = run_cli(["serve", "--port", "1"], production_env(cli_env))
     assert refused.returncode == 2
-    assert "holds demo residents or demo kiosks" in refused.stderr and "ASSISTANT_DEMO=1" in refused.stderr
+    assert "holds demo residents, kiosks or staff accounts" in refused.stderr and "ASSISTANT_DEMO=1" in refused.stderr
 
 
 def test_the_server_refuses_a_demo_clock_in_production(tmp_path, cli_env):

@@ -24,6 +24,7 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('a[href], button, input, 
   .map(e => { const r = e.getBoundingClientRect(); return {name: (e.textContent || e.id).trim().slice(0, 30),
                                                            w: Math.round(r.width), h: Math.round(r.height)}; })
   .filter(t => t.w < 44 || t.h < 44)"""
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +104,7 @@ SWEEP = [(state, mode) for state in STATES for mode in MODES if mode == "size100
 
 @pytest.fixture(scope="module")
 def admin_page(browser, live_server, staff_accounts):
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     sign_in(page, live_server)
     yield page
@@ -123,6 +124,11 @@ def test_every_staff_page_and_error_state(admin_page, live_server, state, mode, 
         assert page.title().startswith("错误" if lang == "zh" else "Error:")
     assert page.locator("h1").count() == 1
     assert page.evaluate(SMALL_TARGETS) == [], state
+    assert page.evaluate(SIDEWAYS) <= 0, f"{state} scrolls sideways at 1280 px"
+    if mode == "size100":
+        page.set_viewport_size({"width": 320, "height": 800})
+        assert page.evaluate(SIDEWAYS) <= 0, f"{state} scrolls sideways at 320 px"
+        page.set_viewport_size({"width": 1280, "height": 720})
     assert "Traceback" not in page.content()
     assert_accessible(page, f"{state} {lang} {mode}")
 
