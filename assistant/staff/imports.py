@@ -3,6 +3,7 @@ in a thread of the server that took the upload, its progress written to the data
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -54,6 +55,8 @@ def run(db: Database, job_id: int, path: Path, actor: str, hash_key: bytes) -> N
         _finish(db, job_id, actor, "imported", added=added, updated=updated)
     finally:
         path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()  # the upload's own temporary folder
 
 
 def status(db: Database, job_id: int) -> ImportJob | None:
