@@ -11,9 +11,12 @@ import waitress
 from playwright.sync_api import expect
 
 from assistant import create_app
+from assistant.identity import mask
 from assistant.seeding import seed
 from bench.registry import write_csv
+from tests.browser.conftest import CHROMIUM
 from tests.conftest import ADMIN, ANCHOR, DEMO_NUMBERS, SEEDS, STAFF, add_staff
+from tests.portraits import HOPPER, camera_video, open_rgb
 
 pytestmark = pytest.mark.browser
 
@@ -200,8 +203,9 @@ def test_the_help_queue_between_a_kiosk_and_the_staff_desk(browser, live_server,
 
 
 @pytest.fixture
-def import_server(tmp_path):
-    """A server of its own, so the 100,000 residents stay out of the other tests' registry."""
+def own_server(tmp_path):
+    """A server of its own, so what these tests add (100,000 residents, an enrolled face) stays out of the other
+    tests' registry."""
     app = create_app(
         {
             "INSTANCE_PATH": tmp_path / "import",
@@ -220,8 +224,8 @@ def import_server(tmp_path):
     server.close()
 
 
-def test_a_100000_row_import_from_the_browser_while_a_kiosk_checks(page, import_server, tmp_path):
-    app, base = import_server
+def test_a_100000_row_import_from_the_browser_while_a_kiosk_checks(page, own_server, tmp_path):
+    app, base = own_server
     csv_file = write_csv(tmp_path / "residents.csv", 100_000)
     answers: list[int] = []
     stop = threading.Event()
@@ -259,3 +263,49 @@ def test_a_100000_row_import_from_the_browser_while_a_kiosk_checks(page, import_
     expect(page.locator(".notice")).to_contain_text("Imported: 100000 new residents, 0 updated.")
     assert len(seen) >= 3, seen  # the bar moved as the import went on
     assert len(answers) > 20 and set(answers) == {200}, set(answers)
+
+
+def test_a_face_enrolled_with_the_desk_camera_is_then_found_by_the_kiosk_camera(
+    browser_type, browser_type_launch_args, own_server, tmp_path
+):
+    """The desk's camera takes one frame, as the kiosk's does; with consent recorded, the resident is enrolled, and
+    the same face at a kiosk's camera then finds them."""
+    app, base = own_server
+    video = camera_video(open_rgb(HOPPER), tmp_path / "hopper.y4m")
+    args = [
+        *browser_type_launch_args["args"],
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    browser = browser_type.launch(executable_path=CHROMIUM, args=args)
+    try:
+        desk = browser.new_page()
+        sign_in(desk, base, STAFF)
+        desk.goto(f"{base}/staff/residents?lang=en")
+        desk.fill("#number", DEMO_NUMBERS[4])
+        desk.locator("main form button[type=submit]").last.click()
+        resident = desk.url
+        desk.goto(f"{resident}/face?lang=en")
+        camera = desk.locator("[data-live-camera]")
+        expect(camera).to_be_visible()
+        desk.wait_for_function("() => document.querySelector('[data-camera-view]').videoWidth === 640")
+        camera.get_by_role("button", name="Take the picture and enrol").click()
+        expect(desk.locator(".error-summary")).to_contain_text("The resident must agree")  # nothing without consent
+        camera = desk.locator("[data-live-camera]")
+        expect(camera).to_be_visible()
+        desk.wait_for_function("() => document.querySelector('[data-camera-view]').videoWidth === 640")
+        camera.get_by_label("The resident agrees").check()
+        camera.get_by_label("Who asked for it").fill("the resident")
+        with desk.expect_navigation():  # the frame is taken and the form sent by the page's script
+            camera.get_by_role("button", name="Take the picture and enrol").click()
+        assert desk.url == resident, desk.locator("main").inner_text()[:600]
+        expect(desk.locator("main")).to_contain_text("Consent recorded by desk.")
+        kiosk = browser.new_page()
+        kiosk.goto(f"{base}/kiosk/metro/face?lang=en")
+        kiosk.wait_for_function("() => document.querySelector('[data-camera-view]').videoWidth === 640")
+        kiosk.get_by_role("button", name="Check my face").click()
+        expect(kiosk.locator(".subject")).to_contain_text(mask(DEMO_NUMBERS[4]))  # the resident enrolled at the desk
+        expect(kiosk.locator(".checked-by")).to_contain_text("Checked by face.")
+    finally:
+        browser.close()
