@@ -274,6 +274,9 @@ def test_the_check_log_filters_charts_and_exports_masked(staff_app):
     assert len(rows) == 3 and {r["status"] for r in rows} == {"red"} and rows[0]["kiosk"] == "demo-metro"
     assert all(number not in exported.get_data(as_text=True) for number in DEMO_NUMBERS)
     assert "attachment" in exported.headers["Content-Disposition"]
+    # The pictures cover a period (the last 24 hours unless one is chosen), and say which.
+    before = desk.get("/staff/checks?lang=en&until=2020-01-01T00:00").get_data(as_text=True)
+    assert "No referrals in these checks." in before and "to 2020-01-01 00:00, Beijing time." in before
     bad = desk.get("/staff/checks?lang=en&since=yesterday")
     assert bad.status_code == 400 and '<a href="#since">' in bad.get_data(as_text=True)
     assert actions(staff_app)[-1] == "export"

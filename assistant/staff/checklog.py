@@ -7,8 +7,8 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -78,34 +78,37 @@ def _hour(session: Session):
     return func.strftime("%Y-%m-%d %H:00", CheckRecord.checked_at)
 
 
-def per_hour(session: Session, filters: Filters, now: datetime) -> list[tuple[datetime, dict[str, int]]]:
-    """Checks per hour by status, each hour as Shanghai time, every hour in the range (empty ones too)."""
-    until = filters.until or now.replace(tzinfo=None)
+def chart_period(filters: Filters, now: datetime) -> Filters:
+    """The filters with the pictures' period filled in: as chosen, else the last 24 hours, at most two weeks."""
+    until = filters.until or now.astimezone(UTC).replace(tzinfo=None)
     since = max(filters.since or until - timedelta(hours=24), until - timedelta(hours=MOST_HOURS))
-    bounded = Filters(**{**filters.__dict__, "since": since, "until": until})
+    return replace(filters, since=since, until=until)
+
+
+def per_hour(session: Session, period: Filters) -> list[tuple[datetime, dict[str, int]]]:
+    """Checks per hour by status over a chart_period, each hour as Shanghai time, every hour (empty ones too)."""
     hour = _hour(session)
     rows = session.execute(
-        select(hour, CheckRecord.status, func.count()).where(*bounded.where()).group_by(hour, CheckRecord.status)
+        select(hour, CheckRecord.status, func.count()).where(*period.where()).group_by(hour, CheckRecord.status)
     ).all()
     counts: dict[datetime, Counter] = {}
     for text, status, count in rows:
         counts.setdefault(datetime.strptime(text, "%Y-%m-%d %H:%M"), Counter())[status] += count
-    first = since.replace(minute=0, second=0, microsecond=0)
     hours = []
-    moment = first
-    while moment < until:
-        hours.append(
-            (from_storage(moment).astimezone(SHANGHAI), {s: counts.get(moment, Counter())[s] for s in STATUSES})
-        )
+    moment = period.since.replace(minute=0, second=0, microsecond=0)
+    while moment < period.until:
+        local = from_storage(moment).astimezone(SHANGHAI)
+        hours.append((local, {s: counts.get(moment, Counter())[s] for s in STATUSES}))
         moment += timedelta(hours=1)
     return hours
 
 
-def referrals_by_reason(session: Session, filters: Filters) -> list[tuple[str, int]]:
-    """How many referrals each reason took part in, the most first (a check can have several reasons)."""
+def referrals_by_reason(session: Session, period: Filters) -> list[tuple[str, int]]:
+    """How many referrals each reason took part in over a chart_period, the most first (a check can have several
+    reasons)."""
     rows = session.execute(
         select(CheckRecord.reason_codes, func.count())
-        .where(*filters.where(), CheckRecord.decision == "refer")
+        .where(*period.where(), CheckRecord.decision == "refer")
         .group_by(CheckRecord.reason_codes)
     ).all()
     counts: Counter = Counter()

@@ -13,7 +13,7 @@ from ...clock import SHANGHAI, to_storage
 from ...models import Kiosk, Venue
 from ...staff import audit, checklog
 from .. import services
-from . import actor, bp, charts
+from . import actor, bp, charts, local_time
 
 
 def _moment(name: str, errors: list) -> datetime | None:
@@ -48,8 +48,9 @@ def checks():
     before = request.args.get("before", "")
     with services.db().session() as s:
         rows = checklog.page(s, filters, int(before) if before.isdigit() else None)
-        hours = checklog.per_hour(s, filters, datetime.now(UTC))  # the log's own clock: when checks happened
-        reasons = checklog.referrals_by_reason(s, filters)
+        period = checklog.chart_period(filters, datetime.now(UTC))  # the log's own clock: when checks happened
+        hours = checklog.per_hour(s, period)
+        reasons = checklog.referrals_by_reason(s, period)
         venues = list(s.scalars(select(Venue).order_by(Venue.slug)))
         kiosk_names = list(s.scalars(select(Kiosk.name).order_by(Kiosk.name)))
         s.expunge_all()
@@ -59,6 +60,7 @@ def checks():
         errors=errors,
         rows=rows,
         hours=hours,
+        period=(local_time(period.since), local_time(period.until)),
         column_chart=charts.columns(hours, checklog.STATUSES),
         reasons=reasons,
         bar_chart=charts.bars(reasons),
