@@ -337,3 +337,18 @@ def test_a_referral_and_its_help_request_are_written_together_or_not_at_all(staf
     with db(staff_app).session() as s:
         assert s.scalar(select(func.count()).select_from(CheckRecord)) == 1
         assert s.scalar(select(func.count()).select_from(HelpRequest)) == 1
+
+
+def test_the_queue_stream_ends_quietly_while_the_registry_is_away(staff_app, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from assistant.staff import help_requests
+
+    desk = signed_in(staff_app)
+
+    def away(*_args, **_kwargs):
+        raise OperationalError("SELECT", {}, Exception("the database went away"))
+
+    monkeypatch.setattr(help_requests, "fingerprint", away)
+    stream = desk.get("/staff/help/events")
+    assert stream.status_code == 200 and stream.get_data(as_text=True) == "retry: 2000\n\n"  # then it reconnects

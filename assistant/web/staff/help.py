@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from flask import Response, redirect, render_template, request, session, stream_with_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ...models import Venue
 from ...staff import audit, help_requests
@@ -80,11 +81,16 @@ def help_events():
             if time.time() - seen > idle_limit():
                 yield "event: signed-out\ndata: \n\n"
                 return
-            with services.db().session() as s:
-                now_shown = help_requests.fingerprint(s)
-            if now_shown != shown or time.monotonic() - last_sent > RESEND_SECONDS:
+            try:
+                with services.db().session() as s:
+                    now_shown = help_requests.fingerprint(s)
+                changed = now_shown != shown or time.monotonic() - last_sent > RESEND_SECONDS
+                queue = _queue() if changed else None
+            except SQLAlchemyError:
+                return  # the registry is away: the page reconnects by itself in 2 seconds, and again until it is back
+            if changed:
                 shown, last_sent = now_shown, time.monotonic()
-                fragment = render_template("staff/_queue.html", minutes_waited=minutes_waited, **_queue())
+                fragment = render_template("staff/_queue.html", minutes_waited=minutes_waited, **queue)
                 yield "event: queue\n" + "".join(f"data: {line}\n" for line in fragment.splitlines()) + "\n"
             elif time.monotonic() - last_beat > BEAT_SECONDS:
                 last_beat = time.monotonic()
