@@ -12,18 +12,9 @@ from .. import identity, pass_office
 from ..clock import SHANGHAI, from_storage, to_storage
 from ..faces.gallery import bump_version
 from ..models import PassRecord, Resident, ResidentChange
-from ..residents import TIME_COLUMNS, check_facts
+from ..residents import COLUMNS, TIME_COLUMNS, check_facts
 
-FIELDS = (
-    "name",
-    "quarantine_until",
-    "last_test_at",
-    "last_test_result",
-    "risk_area_level",
-    "risk_area_visit_at",
-    "vaccine_doses",
-    "language",
-)
+FIELDS = tuple(c for c in COLUMNS if c != "id_number")  # what staff may change: all but the number
 FOUND_AT_MOST = 50
 
 

@@ -11,6 +11,7 @@ from . import (
     errors,
     kiosk,
     kiosk_face,  # noqa: F401 (its routes join the kiosk blueprint)
+    kiosk_help,  # noqa: F401 (its routes join the kiosk blueprint)
     kiosk_setup,
     limits,
     operations,

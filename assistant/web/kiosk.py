@@ -11,7 +11,6 @@ from flask import (
     abort,
     current_app,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -250,7 +249,7 @@ def result(venue: str):
         venue=place,
         result=described,
         seconds=current_app.config["RESULT_SECONDS"],
-        coming=_help_state(place.slug) == "coming",
+        coming=help_state_of(place.slug) == "coming",
         watching_help=bool(session.get("help")),
     )
 
@@ -360,56 +359,8 @@ def settings(venue: str):
     )
 
 
-# The screen Call staff was pressed on, by the page's endpoint (the form names it), for the staff's help queue.
-SCREEN_OF = {
-    "kiosk.home": "home",
-    "kiosk.card": "card",
-    "kiosk.check": "card",
-    "kiosk.pass_screen": "pass",
-    "kiosk.check_pass": "pass",
-    "kiosk.face_screen": "face",
-    "kiosk.check_face": "face",
-    "kiosk.result": "result",
-    "kiosk.settings": "settings",
-    "kiosk.help_coming": "help",
-    "busy": "busy",
-}
-
-
-@bp.post("/<venue>/help")
-def call_staff(venue: str):
-    """Call staff: a help request on the staff's help screen, naming this kiosk, the screen, and the result shown
-    (its masked person and reasons) when there is one."""
-    place = venue_or_404(venue)
-    screen = SCREEN_OF.get(request.form.get("screen", ""))
-    shown = session.get("result") if screen == "result" else None
-    kiosk = g.get("kiosk")
-    with services.db().session() as s:
-        help_id = help_requests.press(
-            s,
-            kiosk=kiosk.name if kiosk else None,
-            venue=place.slug,
-            screen=screen,
-            check_id=shown["id"] if shown and shown.get("venue") == place.slug else None,
-        )
-    session["help"] = {"id": help_id, "venue": place.slug}
-    log.info("help requested at kiosk %s (venue %s)", kiosk.name if kiosk else "-", place.slug)
-    return redirect(url_for("kiosk.help_coming", venue=place.slug), code=303)
-
-
-@bp.get("/<venue>/help")
-def help_coming(venue: str):
-    return render_template("kiosk/help.html", venue=venue_or_404(venue), coming=_help_state(venue) == "coming")
-
-
-@bp.get("/<venue>/help/state")
-def help_state(venue: str):
-    """Whether staff have said "I'm coming" to this screen's request (the screen asks every 2 seconds)."""
-    venue_or_404(venue)
-    return jsonify(state=_help_state(venue))
-
-
-def _help_state(venue: str) -> str | None:
+def help_state_of(venue: str) -> str | None:
+    """The state of the help request this screen made (Call staff, or a referral), or None."""
     kept = session.get("help")
     if not kept or kept.get("venue") != venue:
         return None

@@ -4,12 +4,14 @@ the check log and the audit log. Every page needs a signed-in staff member; some
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from functools import wraps
 
 from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, logout_user
 
-from ...clock import SHANGHAI, from_storage
+from ...clock import SHANGHAI, from_storage, to_storage
 from ...staff import accounts
 from .. import services
 
@@ -86,6 +88,27 @@ def _local(path: str) -> str | None:
     """Where to go after signing in: a staff page of this site only, never another site."""
     path = (path or "").rstrip("?")
     return path if path.startswith("/staff/") and not path.startswith("//") and "\\" not in path else None
+
+
+def moment_arg(name: str, errors: list):
+    """A from/until filter from the address, in Beijing time unless it says otherwise, as stored (naive UTC); on a
+    bad value the field's message joins `errors` and there is no filter."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        errors.append((name, _("Enter a date and time, for example 2026-11-29T09:30")))
+        return None
+    return to_storage(moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment)
+
+
+def paging() -> tuple[int | None, dict]:
+    """The id to list from (newest first), and the filters to carry to the next page."""
+    before = request.args.get("before", "")
+    query = {k: v for k, v in request.args.items() if k != "before" and v}
+    return (int(before) if before.isdigit() else None), query
 
 
 def local_time(moment, seconds: bool = False) -> str:

@@ -3,18 +3,15 @@ audit log. Staff may see the kiosk list; changing anything here is for admins.""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ... import kiosks
-from ...clock import SHANGHAI, to_storage
 from ...models import Venue
 from ...staff import accounts, audit
 from .. import services
-from . import actor, admin_only, bp
+from . import actor, admin_only, bp, moment_arg, paging
 
 STATUSES = ("green", "yellow", "red", "unknown")
 
@@ -203,19 +200,10 @@ def disable_account(username: str):
 @bp.get("/audit")
 @admin_only
 def audit_log():
-    errors = []
-    since = until = None
-    for name in ("since", "until"):
-        text = request.args.get(name, "").strip()
-        if text:
-            try:
-                moment = to_storage(datetime.fromisoformat(text).replace(tzinfo=SHANGHAI))
-            except ValueError:
-                errors.append((name, _("Enter a date and time, for example 2026-11-29T09:30")))
-                continue
-            since, until = (moment, until) if name == "since" else (since, moment)
+    errors: list = []
+    since, until = moment_arg("since", errors), moment_arg("until", errors)
     action = request.args.get("action", "")
-    before = request.args.get("before", "")
+    before, query = paging()
     with services.db().session() as s:
         entries = audit.entries(
             s,
@@ -223,10 +211,9 @@ def audit_log():
             action=action if action in audit.ACTIONS else None,
             since=since,
             until=until,
-            before_id=int(before) if before.isdigit() else None,
+            before_id=before,
         )
         s.expunge_all()
-    query = {k: v for k, v in request.args.items() if k != "before" and v}
     return render_template(
         "staff/audit.html",
         entries=entries,

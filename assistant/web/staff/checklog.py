@@ -5,27 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Response, current_app, render_template, request, stream_with_context
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...checks import METHODS
-from ...clock import SHANGHAI, to_storage
+from ...clock import SHANGHAI
 from ...models import Kiosk, Venue
 from ...staff import audit, checklog
 from .. import services
-from . import actor, bp, charts, local_time
-
-
-def _moment(name: str, errors: list) -> datetime | None:
-    text = request.args.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        errors.append((name, _("Enter a date and time, for example 2026-11-29T09:30")))
-        return None
-    return to_storage(moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment)
+from . import actor, bp, charts, local_time, moment_arg, paging
 
 
 def _filters(errors: list) -> checklog.Filters:
@@ -36,8 +23,8 @@ def _filters(errors: list) -> checklog.Filters:
         method=args.get("method", ""),
         status=args.get("status", ""),
         decision=args.get("decision", ""),
-        since=_moment("since", errors),
-        until=_moment("until", errors),
+        since=moment_arg("since", errors),
+        until=moment_arg("until", errors),
     )
 
 
@@ -45,16 +32,15 @@ def _filters(errors: list) -> checklog.Filters:
 def checks():
     errors: list = []
     filters = _filters(errors)
-    before = request.args.get("before", "")
+    before, query = paging()
     with services.db().session() as s:
-        rows = checklog.page(s, filters, int(before) if before.isdigit() else None)
+        rows = checklog.page(s, filters, before)
         period = checklog.chart_period(filters, datetime.now(UTC))  # the log's own clock: when checks happened
         hours = checklog.per_hour(s, period)
         reasons = checklog.referrals_by_reason(s, period)
         venues = list(s.scalars(select(Venue).order_by(Venue.slug)))
         kiosk_names = list(s.scalars(select(Kiosk.name).order_by(Kiosk.name)))
         s.expunge_all()
-    query = {k: v for k, v in request.args.items() if k != "before" and v}
     return render_template(
         "staff/checks.html",
         errors=errors,

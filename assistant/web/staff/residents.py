@@ -219,12 +219,17 @@ def issue_pass(resident_id: int):
     return redirect(url_for("staff.print_pass", resident_id=resident_id), code=303)
 
 
-@bp.get("/residents/<int:resident_id>/pass")
-def pass_form(resident_id: int):
+def _with_live_pass(resident_id: int):
     with services.db().session() as s:
         person = _resident_or_404(s, resident_id)
         live = records.live_pass(s, person)
         s.expunge_all()
+    return person, live
+
+
+@bp.get("/residents/<int:resident_id>/pass")
+def pass_form(resident_id: int):
+    person, live = _with_live_pass(resident_id)
     return render_template(
         "staff/pass.html",
         resident=person,
@@ -247,10 +252,7 @@ def revoke_pass(resident_id: int):
 
 @bp.get("/residents/<int:resident_id>/pass/print")
 def print_pass(resident_id: int):
-    with services.db().session() as s:
-        person = _resident_or_404(s, resident_id)
-        live = records.live_pass(s, person)
-        s.expunge_all()
+    person, live = _with_live_pass(resident_id)
     if live is None:
         return redirect(url_for("staff.pass_form", resident_id=resident_id), code=303)
     return render_template("staff/pass_print.html", resident=person, live_pass=live)

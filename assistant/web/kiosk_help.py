@@ -1,0 +1,63 @@
+"""Call staff on the kiosk: the press becomes a help request on the staff's help screen, and the screen that asked
+learns when staff say "I'm coming". Its routes join the kiosk blueprint."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import g, jsonify, redirect, render_template, request, session, url_for
+
+from ..staff import help_requests
+from . import services
+from .kiosk import bp, help_state_of, venue_or_404
+
+log = logging.getLogger(__name__)
+
+
+# The screen Call staff was pressed on, by the page's endpoint (the form names it), for the staff's help queue.
+SCREEN_OF = {
+    "kiosk.home": "home",
+    "kiosk.card": "card",
+    "kiosk.check": "card",
+    "kiosk.pass_screen": "pass",
+    "kiosk.check_pass": "pass",
+    "kiosk.face_screen": "face",
+    "kiosk.check_face": "face",
+    "kiosk.result": "result",
+    "kiosk.settings": "settings",
+    "kiosk.help_coming": "help",
+    "busy": "busy",
+}
+
+
+@bp.post("/<venue>/help")
+def call_staff(venue: str):
+    """Call staff: a help request on the staff's help screen, naming this kiosk, the screen, and the result shown
+    (its masked person and reasons) when there is one."""
+    place = venue_or_404(venue)
+    screen = SCREEN_OF.get(request.form.get("screen", ""))
+    shown = session.get("result") if screen == "result" else None
+    kiosk = g.get("kiosk")
+    with services.db().session() as s:
+        help_id = help_requests.press(
+            s,
+            kiosk=kiosk.name if kiosk else None,
+            venue=place.slug,
+            screen=screen,
+            check_id=shown["id"] if shown and shown.get("venue") == place.slug else None,
+        )
+    session["help"] = {"id": help_id, "venue": place.slug}
+    log.info("help requested at kiosk %s (venue %s)", kiosk.name if kiosk else "-", place.slug)
+    return redirect(url_for("kiosk.help_coming", venue=place.slug), code=303)
+
+
+@bp.get("/<venue>/help")
+def help_coming(venue: str):
+    return render_template("kiosk/help.html", venue=venue_or_404(venue), coming=help_state_of(venue) == "coming")
+
+
+@bp.get("/<venue>/help/state")
+def help_state(venue: str):
+    """Whether staff have said "I'm coming" to this screen's request (the screen asks every 2 seconds)."""
+    venue_or_404(venue)
+    return jsonify(state=help_state_of(venue))
