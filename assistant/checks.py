@@ -25,7 +25,10 @@ from .rules import Outcome, Reason, assess
 from .staff import help_requests
 from .texts import Texts, format_moment
 
-METHODS = ("id_card", "pass", "face")
+METHODS = ("id_card", "pass", "face")  # the ways in the API's checks take
+CARD_FACE = "card_face"  # a card read with the live face checked against the card's own chip photo
+# A card and face that did not go together: the result waits for staff, whatever the registry says.
+HELD = ("face_card_mismatch", "liveness_failed")
 VENUE_SECONDS = 10  # a venue's policy changed by staff reaches every check within this
 _venues: dict[tuple[str, str], tuple[float, Venue | None]] = {}
 # The statements every check runs, built once: a check is three plain statements, not an ORM unit of work.
@@ -113,6 +116,17 @@ def run_face(
     )
 
 
+def run_card_face(
+    session: Session, *, id_hash: str, masked_id: str, venue: str, at: datetime, source: Source, held: str | None
+) -> Check:
+    """A card read whose chip photo was compared with the live face. Matched (`held` None): as for an ID card, marked
+    card_face. Otherwise `held` (one of HELD) is the only reason and the decision is refer: staff are called and the
+    kiosk shows no status until they come."""
+    if held is not None and held not in HELD:
+        raise ValueError(held)
+    return _assess_and_log(session, id_hash, masked_id, venue, at, CARD_FACE, source, held=held)
+
+
 def _venue(session: Session, slug: str) -> Venue:
     """The venue and its policy, from a copy kept for a few seconds: venues change rarely, checks come fast.
 
@@ -137,10 +151,13 @@ def _assess_and_log(
     method: str,
     source: Source,
     matcher: str | None = None,
+    held: str | None = None,
 ) -> Check:
     place = _venue(session, venue)
     resident = _resident(session, id_hash)
     outcome = assess(facts_of(resident) if resident else None, place.policy, at)
+    if held is not None:
+        outcome = Outcome(outcome.status, "refer", (Reason(held),))
     values = {
         "checked_at": to_storage(datetime.now(UTC)),
         "validation_at": to_storage(at),
@@ -279,6 +296,7 @@ def describe(check: Check, texts: Texts, lang: str) -> dict:
         "subject": check.subject,
         "venue": {"slug": check.venue_slug, "name": check.venue_names[lang]},
         "method": check.method,
+        **({"held": True} if any(r.code in HELD for r in outcome.reasons) else {}),
         **({"matcher": check.matcher} if check.matcher else {}),
         "at": check.at.astimezone(SHANGHAI).isoformat(),
         "at_text": format_moment(check.at, lang),

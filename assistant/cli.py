@@ -16,6 +16,7 @@ from . import (
     cli_faces,
     cli_kiosks,
     cli_passes,
+    cli_reader,
     cli_staff,
     clock,
     faces,
@@ -378,3 +379,4 @@ cli_kiosks.register(main, Context, _fail)
 cli_faces.register(main, Context, _fail)
 cli_db.register(main, Context, _fail)
 cli_staff.register(main, Context, _fail)
+cli_reader.register(main, Context, _fail)

@@ -31,6 +31,9 @@ class Venue(Base):
     face_search: Mapped[bool | None] = mapped_column(default=False)
     # With a headset at this venue's kiosks, the reasons are spoken with the result; in public only on request.
     private_listening: Mapped[bool | None] = mapped_column(default=False)
+    # After a card read, the live face against the card's own chip photo: off, offer (the person may decline) or
+    # require. A decline or no match calls staff; it is never a dead end.
+    face_with_card: Mapped[str | None] = mapped_column(String(8), default="off")
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -265,3 +268,24 @@ class ImportJob(Base):
     updated: Mapped[int] = mapped_column(default=0)
     problems: Mapped[str | None] = mapped_column(Text)  # JSON: the first problems, [line, column, message]
     unlisted: Mapped[int] = mapped_column(default=0)
+
+
+class CardRead(Base):
+    """A card read by a kiosk's reader, waiting for that kiosk's screen to show it: its check, its error, or (when
+    the venue wants the face too) who the card names and the chip photo's face as encrypted numbers, erased once
+    compared or after two minutes. The chip photo itself is never kept."""
+
+    __tablename__ = "card_read"
+    __table_args__ = (Index("ix_card_read_kiosk", "kiosk", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    read_at: Mapped[datetime]  # UTC
+    kiosk: Mapped[str] = mapped_column(String(64))
+    venue: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))  # result, face or error
+    error: Mapped[str | None] = mapped_column(String(32))
+    check_id: Mapped[int | None]
+    id_hash: Mapped[str | None] = mapped_column(String(64))
+    masked_id: Mapped[str | None] = mapped_column(String(18))
+    chip_face: Mapped[bytes | None] = mapped_column(LargeBinary)
+    shown_at: Mapped[datetime | None]  # when the kiosk's screen took it: each read moves one screen, once

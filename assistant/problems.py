@@ -12,7 +12,7 @@ class Code:
     area: str  # id, pass, image, face, request, venue, kiosk
 
 
-# Code -> (HTTP status, area). The order is the order the API document lists them.
+# Code -> (HTTP status, area: id, pass, image, face, reader, request, venue, kiosk), in the API document's order.
 CODES: dict[str, Code] = {
     # An ID number that cannot be used, in the order a person can fix them (DESIGN.md's codes).
     "id_invalid_length": Code(400, "id"),
@@ -33,6 +33,10 @@ CODES: dict[str, Code] = {
     "face_none": Code(400, "face"),
     "face_several": Code(400, "face"),
     "face_no_match": Code(400, "face"),
+    # What a card reader reports in place of a card (the kiosk shows and speaks it, with the keypad beside it).
+    "reader_missing": Code(400, "reader"),
+    "card_unreadable": Code(400, "reader"),
+    "card_removed": Code(400, "reader"),
     # The request itself.
     "request_invalid": Code(400, "request"),
     "request_too_large": Code(413, "request"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import tomllib
 from dataclasses import dataclass
@@ -28,13 +29,28 @@ class DemoCard:
 
     number: str
     scenario: dict
+    name: str = ""  # as the card's chip holds it (the demo resident's name)
+    chip: Path | None = None  # the chip photo, 102 x 126, as a reader's decoder gives it
 
     def __repr__(self) -> str:
         return f"DemoCard({self.scenario['en']!r})"
 
 
 def demo_cards(seeds_dir: Path) -> list[DemoCard]:
-    return [DemoCard(c["id_number"], c["scenario"]) for c in _toml(seeds_dir / "demo.toml")["cards"]]
+    names = {row["id_number"]: row["name"] for row in _demo_rows(seeds_dir)}
+    return [
+        DemoCard(c["id_number"], c["scenario"], c.get("name", names.get(c["id_number"], "")), _chip(seeds_dir, c))
+        for c in _toml(seeds_dir / "demo.toml")["cards"]
+    ]
+
+
+def _chip(seeds_dir: Path, card: dict) -> Path | None:
+    return seeds_dir / card["chip"] if card.get("chip") else None
+
+
+def _demo_rows(seeds_dir: Path) -> list[dict]:
+    with open(seeds_dir / "demo_residents.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
 
 
 @dataclass(frozen=True)
@@ -101,6 +117,9 @@ def seed_venues(session: Session, seeds_dir: Path, demo: bool = False) -> int:
         venue.max_test_age_hours = spec.get("max_test_age_hours")
         venue.min_vaccine_doses = spec.get("min_vaccine_doses")
         venue.face_search = demo or bool(spec.get("face_search", False))
+        venue.face_with_card = spec.get("face_with_card", "off")
+        if venue.face_with_card not in ("off", "offer", "require"):
+            raise ValueError(f"venues.toml: {slug}'s face_with_card is off, offer or require")
         session.add(venue)
     return len(_toml(seeds_dir / "venues.toml"))
 

@@ -12,6 +12,7 @@ from . import (
     kiosk,
     kiosk_face,  # noqa: F401 (its routes join the kiosk blueprint)
     kiosk_help,  # noqa: F401 (its routes join the kiosk blueprint)
+    kiosk_reads,  # noqa: F401 (its routes join the kiosk blueprint)
     kiosk_setup,
     limits,
     operations,

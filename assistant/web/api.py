@@ -9,7 +9,7 @@ import json
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import checks, clock, identity, images, passes
+from .. import checks, clock, identity, images, passes, reads
 from ..problems import Problem
 from ..texts import LANGUAGES
 from . import device, limits, services
@@ -126,6 +126,64 @@ def create_check():
     limits.note_result(result.outcome.status)
     message_lang = current_app.config["DEFAULT_LANGUAGE"]
     return jsonify(checks.describe(result, services.texts(), lang or result.language or message_lang))
+
+
+MAX_NAME = 64  # a chip holds 15 characters of name
+
+
+def _card(body: dict) -> reads.Card | None:
+    """The card a reader bridge read (number, name, chip photo as base64), or None for a reader's own error."""
+    if "error" in body:
+        return None
+    number, name = body.get("id_number"), body.get("name", "")
+    if not isinstance(number, str) or len(number) > MAX_ID_TEXT:
+        raise identity.IdNumberError("id_invalid_length")
+    if not isinstance(name, str) or len(name) > MAX_NAME:
+        raise checks.CheckError("request_invalid")
+    photo = None
+    if body.get("photo") is not None:
+        if not isinstance(body["photo"], str):
+            raise images.ImageProblem("image_invalid")
+        photo = _image({"image": body["photo"]})
+    return reads.Card(number=number, name=name, photo=photo)
+
+
+@bp.post("/reads")
+@limits.failed_lookups
+def create_read():
+    """A card read by this kiosk's reader: checked, and shown on this kiosk's screen without a touch (or, where the
+    venue wants it, the screen asks for the face first). A reader's own error is shown and spoken there too."""
+    kiosk = device.current()
+    try:
+        body = _body()
+        card = _card(body)
+        with services.db().session() as s:
+            read = reads.receive(
+                s,
+                kiosk=kiosk,
+                card=card,
+                error=body.get("error"),
+                at=services.now(),
+                hash_key=services.hash_key(),
+                matcher=services.faces().matcher,
+                secret=services.chip_key(),
+                source=checks.Source(channel="reader", kiosk=kiosk.name, clock=_clock()),
+            )
+            answer = {"read": read.id, "state": read.state, **({"error": read.error} if read.error else {})}
+            result = checks.load(s, read.check_id) if read.check_id else None
+    except Problem as problem:
+        limits.note_problem(problem)
+        return api_error(problem.code, problem.status, problem.details or None)
+    if result is not None:
+        limits.note_result(result.outcome.status)
+        answer["result"] = checks.describe(
+            result, services.texts(), result.language or current_app.config["DEFAULT_LANGUAGE"]
+        )
+    return jsonify(answer), 201
+
+
+def _clock() -> str:
+    return "demo" if current_app.config["VALIDATION_AT"] else "real"
 
 
 @bp.get("/openapi.json")

@@ -44,5 +44,11 @@ def hash_key() -> bytes:
     return current_app.config["ID_HASH_KEY"].encode()
 
 
+def chip_key() -> bytes:
+    """The secret a card read's chip face is sealed with while it waits for the camera (two minutes at most)."""
+    key = current_app.config["SECRET_KEY"]
+    return key if isinstance(key, bytes) else key.encode()
+
+
 def now() -> datetime:
     return clock.now(current_app.config["VALIDATION_AT"])

@@ -9,10 +9,17 @@ from pathlib import Path
 
 import matplotlib
 import skimage
-from PIL import Image
+from PIL import Image, ImageEnhance, ImageFilter
 
 HERE = Path(__file__).resolve().parent
 SIDE = 260
+CHIP = (102, 126)  # an ID card chip's photo
+
+
+def chip_photo(portrait: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
+    """A portrait as a card chip holds it: head and shoulders at 102 x 126, softer and flatter, as an older card's."""
+    small = portrait.crop(box).resize(CHIP, Image.Resampling.LANCZOS).filter(ImageFilter.GaussianBlur(0.6))
+    return ImageEnhance.Contrast(ImageEnhance.Color(small).enhance(0.7)).enhance(0.8)
 
 
 def main() -> None:
@@ -27,6 +34,15 @@ def main() -> None:
     together.paste(hopper, (SIDE, 0))
     for name, picture in [("astronaut", astronaut), ("hopper", hopper), ("coffee", coffee), ("two-people", together)]:
         picture.save(HERE / f"{name}.jpg", "JPEG", quality=85, optimize=True)
+    # The demo cards' chip photos, cut wider than the faces above (a chip photo shows the shoulders too).
+    (HERE / "chips").mkdir(exist_ok=True)
+    full_hopper = Image.open(Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg").convert("RGB")
+    chips = {
+        "astronaut": chip_photo(Image.open(data / "astronaut.png").convert("RGB"), (95, 0, 375, 345)),
+        "hopper": chip_photo(full_hopper, (40, 0, 500, 568)),
+    }
+    for name, picture in chips.items():
+        picture.save(HERE / "chips" / f"{name}.jpg", "JPEG", quality=60, optimize=True)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ... import kiosks
+from ... import kiosks, reads
 from ...models import Venue
 from ...staff import accounts, audit
 from .. import services
@@ -115,6 +115,9 @@ def venue(slug: str):
         doses = _whole(form.get("min_vaccine_doses", ""), 1, 19)
         if doses is False:
             errors.append(("min_vaccine_doses", _("Enter the doses needed, from 1 to 19, or leave it empty")))
+        face_with_card = form.get("face_with_card", "off")
+        if face_with_card not in reads.FACE_WITH_CARD:
+            errors.append(("face_with_card", _("Choose whether to check the face against the card's photo")))
         if errors:
             s.expunge_all()
             page = render_template(
@@ -126,13 +129,14 @@ def venue(slug: str):
         place.min_vaccine_doses = doses
         place.private_listening = form.get("private_listening") == "yes"
         place.face_search = form.get("face_search") == "yes"
+        place.face_with_card = face_with_card
         audit.record(
             s,
             actor(),
             "venue_edit",
             detail=f"{slug}: allowed {place.allowed_statuses}, test "
             f"{hours or '-'} h, doses {doses or '-'}, private listening {place.private_listening}, "
-            f"face search {place.face_search}",
+            f"face search {place.face_search}, face with card {face_with_card}",
         )
     return redirect(url_for("staff.venue_list"), code=303)
 

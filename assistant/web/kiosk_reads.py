@@ -1,0 +1,117 @@
+"""The card reader at the kiosk: a read posted by the kiosk's reader bridge moves this kiosk's screen by itself
+(server-sent events), and the simulated reader's demo cards go the same way. Its routes join the kiosk blueprint."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Response, current_app, g, redirect, request, session, stream_with_context, url_for
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import checks, reads
+from ..models import Venue
+from ..problems import Problem
+from . import limits, services
+from .kiosk import _card_page, bp, show_result, source, venue_or_404
+
+POLL_SECONDS = 0.5  # how often the stream looks for a read: the screen moves within a second of the tap
+BEAT_SECONDS = 1  # a comment this often, so a screen that moved on frees its server thread within a second
+STREAM_SECONDS = 300  # then the browser reconnects by itself (EventSource does)
+# The screens a person can tap a card on; the others (settings, the face step) are not interrupted by a card.
+LISTENING = ("kiosk.home", "kiosk.card", "kiosk.check", "kiosk.pass_screen", "kiosk.check_pass", "kiosk.result")
+
+
+@bp.context_processor
+def _reads_stream() -> dict:
+    kiosk = g.get("kiosk")
+    venue = (request.view_args or {}).get("venue")
+    if kiosk is None or request.endpoint not in LISTENING or venue != kiosk.venue:
+        return {}
+    return {"reads_url": url_for("kiosk.read_events", venue=venue)}
+
+
+@bp.get("/<venue>/reads/events")
+def read_events(venue: str):
+    """Event "read" with the address that shows it, as soon as this kiosk's reader has read a card."""
+    venue_or_404(venue)
+    kiosk = g.get("kiosk")
+    if kiosk is None:
+        return Response(status=204)  # EventSource does not reconnect after a 204
+    name, slug = kiosk.name, kiosk.venue
+
+    def stream():
+        yield "retry: 1000\n\n"
+        started, sent = time.monotonic(), set()
+        while time.monotonic() - started < STREAM_SECONDS:
+            try:
+                with services.db().statements() as s:
+                    read = reads.waiting(s, name)
+            except SQLAlchemyError:
+                return  # the registry is away: the page reconnects by itself, and again until it is back
+            if read is not None and read.id not in sent:
+                sent.add(read.id)
+                yield f"event: read\ndata: {url_for('kiosk.show_read', venue=slug, read_id=read.id)}\n\n"
+            else:
+                yield ": waiting\n\n"
+            time.sleep(POLL_SECONDS if read is None else BEAT_SECONDS)
+
+    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
+    response.headers["X-Accel-Buffering"] = "no"  # nginx passes each event on at once
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<venue>/reads/<int:read_id>")
+def show_read(venue: str, read_id: int):
+    """This kiosk's screen takes a read (once): its result, its problem, or the face step."""
+    place = venue_or_404(venue)
+    kiosk = g.get("kiosk")
+    with services.db().session() as s:
+        read = reads.take(s, read_id, kiosk.name) if kiosk else None
+        if read is None:  # not this kiosk's, gone, or shown already (a reload)
+            return redirect(url_for("kiosk.card", venue=place.slug), code=303)
+        s.expunge(read)
+        result = checks.load(s, read.check_id) if read.state == "result" else None
+    return _show(place, read, result)
+
+
+def _show(place: Venue, read, result):
+    if read.state == "error":
+        session.pop("card_face", None)
+        return _card_page(place, read.error)
+    if read.state == "face":
+        session.pop("result", None)
+        session["card_face"] = {"read": read.id, "venue": place.slug, "tries": 0}
+        return redirect(url_for("kiosk.card_face", venue=place.slug), code=303)
+    return show_result(place, result)
+
+
+def tap_demo_card(place: Venue, index: str):
+    """The simulated reader on the kiosk screen: a demo card read as a reader bridge would post it, then shown on
+    this screen at once."""
+    cards = services.demo_cards() if current_app.config["DEMO"] else []
+    kiosk = g.get("kiosk")
+    if not (index.isdigit() and int(index) < len(cards)) or kiosk is None:
+        return _card_page(place, "id_invalid_length")
+    demo = cards[int(index)]
+    card = reads.Card(number=demo.number, name=demo.name, photo=demo.chip.read_bytes() if demo.chip else None)
+    try:
+        with services.db().session() as s:
+            read = reads.receive(
+                s,
+                kiosk=kiosk,
+                card=card,
+                error=None,
+                at=services.now(),
+                hash_key=services.hash_key(),
+                matcher=services.faces().matcher,
+                secret=services.chip_key(),
+                source=source(),
+            )
+            read = reads.take(s, read.id, kiosk.name)
+            s.expunge(read)
+            result = checks.load(s, read.check_id) if read.state == "result" else None
+    except Problem as error:
+        limits.note_problem(error)
+        return _card_page(place, error.code)
+    return _show(place, read, result)
