@@ -9,6 +9,8 @@ from pathlib import Path
 
 # dlib's own guide says 0.6; stricter here, since a wrong match would show someone else's status.
 DEFAULT_FACE_THRESHOLD = 0.5
+# One live face against the card's own chip photo (small, often years old): see README "Card and face".
+DEFAULT_CARD_FACE_THRESHOLD = 0.5
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -75,6 +77,7 @@ def load(overrides: dict | None = None) -> dict:
         "FACE_MATCHER": env.get("ASSISTANT_FACE_MATCHER") or "auto",
         # The largest distance between two face encodings that still counts as the same person.
         "FACE_THRESHOLD": float(env.get("ASSISTANT_FACE_THRESHOLD") or DEFAULT_FACE_THRESHOLD),
+        "CARD_FACE_THRESHOLD": float(env.get("ASSISTANT_CARD_FACE_THRESHOLD") or DEFAULT_CARD_FACE_THRESHOLD),
         # Enrolment photos are kept only when this is set; the 128-number encoding is always enough to match.
         "KEEP_FACE_PHOTOS": env.get("ASSISTANT_KEEP_FACE_PHOTOS", "") in ("1", "true", "yes"),
         # Behind TLS (a reverse proxy): cookies only over HTTPS, and HSTS.

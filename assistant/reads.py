@@ -21,10 +21,10 @@ from . import checks, identity, images
 from .clock import to_storage
 from .faces import FaceProblem
 from .models import CardRead, Resident
-from .problems import Problem
+from .problems import Problem, codes
 
 # What a reader bridge can report instead of a card (see assistant/reader): the kiosk shows and speaks each one.
-READER_ERRORS = ("reader_missing", "card_unreadable", "card_removed")
+READER_ERRORS = codes("reader")
 FACE_WITH_CARD = ("off", "offer", "require")
 SCREEN_SECONDS = 30  # a read is sent to its kiosk's screen while this fresh (a screen that was away misses it)
 SHOW_SECONDS = 120  # a read taken later is not shown; the chip face of one waiting for the camera is erased

@@ -178,6 +178,20 @@
     window.setTimeout(ask, 2000);
   }
 
+  // A card on the reader moves this screen by itself: the reader bridge posts the read, the server sends its address.
+  // The stream opens after a moment on the screen, so screens passed through quickly hold no server thread.
+  function listenForReads(url) {
+    if (!window.EventSource) { return; }
+    window.setTimeout(function () {
+      var source = new EventSource(url);
+      source.addEventListener("read", function (event) {
+        source.close();
+        window.location.assign(event.data);
+      });
+    }, 800);
+  }
+
+  if (document.body.hasAttribute("data-reads-url")) { listenForReads(document.body.getAttribute("data-reads-url")); }
   document.querySelectorAll(".keypad[data-for]").forEach(setUpKeypad);
   document.querySelectorAll("[data-help-state]").forEach(watchForStaff);
   document.querySelectorAll("[data-more-below]").forEach(setUpMoreBelow);

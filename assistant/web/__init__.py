@@ -10,6 +10,7 @@ from . import (
     api,
     errors,
     kiosk,
+    kiosk_card_face,  # noqa: F401 (its routes join the kiosk blueprint)
     kiosk_face,  # noqa: F401 (its routes join the kiosk blueprint)
     kiosk_help,  # noqa: F401 (its routes join the kiosk blueprint)
     kiosk_reads,  # noqa: F401 (its routes join the kiosk blueprint)

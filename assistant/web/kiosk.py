@@ -37,6 +37,7 @@ SPOKEN_ERRORS = (
     *identity.ERROR_CODES,
     *passes.ERROR_CODES,
     *faces.ERROR_CODES,
+    *spoken.READER_ERRORS,
     "camera_refused",
     "image_invalid",
     "image_too_large",

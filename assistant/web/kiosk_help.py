@@ -23,6 +23,7 @@ SCREEN_OF = {
     "kiosk.check_pass": "pass",
     "kiosk.face_screen": "face",
     "kiosk.check_face": "face",
+    "kiosk.card_face_screen": "card_face",
     "kiosk.result": "result",
     "kiosk.settings": "settings",
     "kiosk.help_coming": "help",

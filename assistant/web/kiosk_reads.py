@@ -8,7 +8,7 @@ import time
 from flask import Response, current_app, g, redirect, request, session, stream_with_context, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import checks, reads
+from .. import card_face, checks, reads
 from ..models import Venue
 from ..problems import Problem
 from . import limits, services
@@ -26,7 +26,7 @@ def _reads_stream() -> dict:
     kiosk = g.get("kiosk")
     venue = (request.view_args or {}).get("venue")
     if kiosk is None or request.endpoint not in LISTENING or venue != kiosk.venue:
-        return {}
+        return {"reads_url": None}
     return {"reads_url": url_for("kiosk.read_events", venue=venue)}
 
 
@@ -81,8 +81,8 @@ def _show(place: Venue, read, result):
         return _card_page(place, read.error)
     if read.state == "face":
         session.pop("result", None)
-        session["card_face"] = {"read": read.id, "venue": place.slug, "tries": 0}
-        return redirect(url_for("kiosk.card_face", venue=place.slug), code=303)
+        session["card_face"] = card_face.Attempt(read=read.id, venue=place.slug).to_session()
+        return redirect(url_for("kiosk.card_face_screen", venue=place.slug), code=303)
     return show_result(place, result)
 
 

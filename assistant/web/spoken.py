@@ -9,12 +9,16 @@ from ..checks import speech_text
 from ..faces import ERROR_CODES as FACE_CODES
 from ..identity import ERROR_CODES
 from ..passes import ERROR_CODES as PASS_CODES
+from ..reads import READER_ERRORS
 from ..speech.prepare import join_sentences as join
 
 PASS_ERRORS = (*PASS_CODES, "image_invalid", "image_too_large")
 FACE_ERRORS = (*FACE_CODES, "camera_refused", "image_invalid", "image_too_large")
 
-SCREENS = ("home", "card", "pass", "face", "result", "why", "reason", "warning", "settings", "help", "coming", "busy")
+SCREENS = (
+    *("home", "card", "pass", "face", "result", "why", "reason", "warning", "settings", "help", "coming", "busy"),
+    *("card_face", "turn_look", "turn_left", "turn_right"),
+)
 
 
 def setting_names() -> dict[str, str]:
@@ -92,6 +96,14 @@ def script(
             # After a problem the message itself says to use the ID card.
             None if error else _("If this does not work, use your ID card."),
         ]
+    elif screen == "card_face":
+        pieces = [_("Now please look at the camera"), _("Look straight at the screen.")]
+    elif screen == "turn_look":
+        pieces = [_("Let us try once more."), _("Look straight at the screen.")]
+    elif screen == "turn_left":
+        pieces = [_("Turn your head a little to your left.")]
+    elif screen == "turn_right":
+        pieces = [_("Turn your head a little to your right.")]
     elif screen == "result":
         # In public: the decision and what happens next. The reasons only through a headset, or on "Hear why".
         pieces = [result["speech"]["text"]] + (why(result) if private else [])
@@ -122,14 +134,18 @@ def script(
 def fixed_prompts(texts, lang: str) -> list[str]:
     """Every sentence the kiosk speaks that does not depend on a person: prerendered, so nothing waits."""
     prompts = [
-        script(screen, lang) for screen in ("home", "card", "pass", "face", "settings", "help", "coming", "warning")
+        script(screen, lang)
+        for screen in ("home", "card", "pass", "face", "settings", "help", "coming", "warning", "card_face")
     ]
+    prompts += [script(f"turn_{step}", lang) for step in ("look", "left", "right")]
     prompts += [script("settings", lang, chosen=chosen_sentence(choice)) for choice in setting_names()]
     for code in ("too_many_checks", "registry_unavailable"):
         prompts += [script("busy", lang, error=texts.error(code, lang))]
     for demo in (True, False):
         prompts += [script("card", lang, demo=demo)]
-        prompts += [script("card", lang, error=texts.error(code, lang), demo=demo) for code in ERROR_CODES]
+        prompts += [
+            script("card", lang, error=texts.error(code, lang), demo=demo) for code in (*ERROR_CODES, *READER_ERRORS)
+        ]
     pass_errors = [code for code in PASS_ERRORS if code != "pass_expired"]  # that one names its date
     prompts += [script("pass", lang, error=texts.error(code, lang)) for code in pass_errors]
     prompts += [script("face", lang, error=texts.error(code, lang)) for code in FACE_ERRORS]

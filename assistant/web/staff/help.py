@@ -46,6 +46,7 @@ def screen_names() -> dict[str, str]:
         "card": _("ID card"),
         "pass": _("pass"),
         "face": _("face"),
+        "card_face": _("card and face"),
         "result": _("result"),
         "settings": _("text size"),
         "busy": _("ask staff"),

@@ -1,0 +1,188 @@
+"""The face step after a card read, where the venue wants it: "Now please look at the camera", a turn of the head
+each way, and the live face compared with the card's own chip photo. Never a dead end: a decline, no match after two
+tries, or a challenge not done calls staff, and the screen says so kindly. Its routes join the kiosk blueprint."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
+
+from .. import card_face, checks, identity, images, reads
+from ..faces import dlib_available
+from ..models import Venue
+from . import services
+from .kiosk import bp, show_result, source, venue_or_404
+
+DEMO_SEQUENCES = ("own", "other", "photo")  # the simulated camera: the card holder, someone else, a printed photo
+
+
+def _attempt(place: Venue) -> card_face.Attempt | None:
+    attempt = card_face.Attempt.from_session(session.get("card_face"))
+    return attempt if attempt and attempt.venue == place.slug else None
+
+
+def _keep(attempt: card_face.Attempt) -> None:
+    session["card_face"] = attempt.to_session()
+
+
+def landmarks():
+    """The 68-point face landmarks, where dlib is installed (make run installs it); None elsewhere."""
+    if not dlib_available():
+        return None
+    from ..faces.liveness import Landmarks
+
+    return Landmarks.shared()
+
+
+def _judges(attempt: card_face.Attempt) -> dict:
+    with services.db().statements() as s:
+        chip = reads.chip_face_of(s, attempt.read, services.chip_key())
+    return {
+        "chip": chip,
+        "matcher": services.faces().matcher,
+        "landmarks": landmarks(),
+        "threshold": current_app.config["CARD_FACE_THRESHOLD"],
+    }
+
+
+def _finish(place: Venue, attempt: card_face.Attempt, held: str | None):
+    """The face step is over: log the check (matched, or held for staff) and go to the result."""
+    session.pop("card_face", None)
+    with services.db().session() as s:
+        named = reads.finish(s, attempt.read)
+        if named is None:  # finished already (another tab, a double press)
+            return redirect(url_for("kiosk.home", venue=place.slug), code=303)
+        result = checks.run_card_face(
+            s, id_hash=named[0], masked_id=named[1], venue=place.slug, at=services.now(), source=source(), held=held
+        )
+    return show_result(place, result)
+
+
+def _after_turns(place: Venue, attempt: card_face.Attempt):
+    """Both turns done: the result if the face matched the card, else a second try, else staff."""
+    if attempt.matched:
+        return _finish(place, attempt, None)
+    if attempt.again():
+        _keep(attempt)
+        return None
+    return _finish(place, attempt, "face_card_mismatch")
+
+
+@bp.get("/<venue>/card/face")
+def card_face_screen(venue: str):
+    place = venue_or_404(venue)
+    attempt = _attempt(place)
+    if attempt is None:
+        return redirect(url_for("kiosk.card", venue=place.slug))
+    if landmarks() is None:  # no way to see a head turn on this kiosk: staff check the card with the person
+        return _finish(place, attempt, "liveness_failed")
+    return render_template(
+        "kiosk/card_face.html",
+        venue=place,
+        attempt=attempt,
+        seconds=card_face.STEP_SECONDS,
+        demo=current_app.config["DEMO"],
+        may_decline=(place.face_with_card or "off") == "offer",
+    )
+
+
+def _answer(place: Venue, attempt: card_face.Attempt, state: str, response=None):
+    """The JSON the page's camera script gets: what to ask now, how the frame went, or where to go."""
+    if response is not None:
+        return jsonify(go=response.location)
+    return jsonify(asked=attempt.asked, state=state, again=attempt.tries, step=attempt.step)
+
+
+@bp.post("/<venue>/card/face/frame")
+def card_face_frame(venue: str):
+    """One camera frame for the step the person is on (the page sends one about every half second)."""
+    place = venue_or_404(venue)
+    attempt = _attempt(place)
+    if attempt is None:
+        return jsonify(go=url_for("kiosk.home", venue=place.slug))
+    upload = request.files.get("picture")
+    if upload is None:
+        return _answer(place, attempt, "image_invalid")
+    try:
+        state = card_face.see(attempt, upload.stream.read(images.MAX_BYTES + 1), **_judges(attempt))
+    except images.ImageProblem as problem:
+        return _answer(place, attempt, problem.code)
+    if attempt.done:
+        response = _after_turns(place, attempt)
+        return _answer(place, attempt, "again", response)
+    _keep(attempt)
+    return _answer(place, attempt, state)
+
+
+@bp.post("/<venue>/card/face/late")
+def card_face_late(venue: str):
+    """A step's time ran out without it being done: a second try, or staff after two."""
+    place = venue_or_404(venue)
+    attempt = _attempt(place)
+    if attempt is None:
+        return jsonify(go=url_for("kiosk.home", venue=place.slug))
+    looked = attempt.step > 0
+    if attempt.again():
+        _keep(attempt)
+        return _answer(place, attempt, "again")
+    return _answer(place, attempt, "", _finish(place, attempt, "liveness_failed" if looked else "face_card_mismatch"))
+
+
+@bp.post("/<venue>/card/face/decline")
+def card_face_decline(venue: str):
+    """The person would rather not, or cannot: staff are called; the screen says they are coming."""
+    place = venue_or_404(venue)
+    attempt = _attempt(place)
+    if attempt is None:
+        return redirect(url_for("kiosk.home", venue=place.slug), code=303)
+    return _finish(place, attempt, "face_card_mismatch")
+
+
+@bp.post("/<venue>/card/face/demo")
+def card_face_demo(venue: str):
+    """The simulated camera (demo mode): a prepared sequence of frames, played through the same steps."""
+    place = venue_or_404(venue)
+    attempt = _attempt(place)
+    sequence = request.form.get("sequence")
+    if not current_app.config["DEMO"] or sequence not in DEMO_SEQUENCES:
+        abort(404)
+    if attempt is None:
+        return redirect(url_for("kiosk.home", venue=place.slug), code=303)
+    frames = demo_frames(_demo_person(attempt), sequence)
+    judges = _judges(attempt)
+    while True:
+        card_face.run_sequence(attempt, frames, **judges)
+        if attempt.done:
+            response = _after_turns(place, attempt)
+            if response is not None:
+                return response
+        elif not attempt.again():
+            return _finish(place, attempt, "liveness_failed" if attempt.step > 0 else "face_card_mismatch")
+
+
+def _demo_person(attempt: card_face.Attempt) -> str:
+    """Whose chip photo the demo card read has: the demo card is found by its keyed hash (the read keeps no number)."""
+    with services.db().statements() as s:
+        kept = s.get(reads.CardRead, attempt.read)
+        id_hash = kept.id_hash if kept else None
+    for card in services.demo_cards():
+        if card.chip and identity.keyed_hash(card.number, services.hash_key()) == id_hash:
+            return card.chip.stem
+    return "astronaut"
+
+
+@lru_cache(maxsize=8)
+def _frames_in(folder: Path) -> dict[str, list[bytes]]:
+    return {step: [p.read_bytes() for p in sorted(folder.glob(f"{step}*.jpg"))] for step in ("look", "left", "right")}
+
+
+def demo_frames(person: str, sequence: str) -> dict[str, list[bytes]]:
+    """The prepared frames: seeds/faces/turns/<person>/ (a real head turning, rendered), another person's, or
+    <person>-photo/ (the still photo tilted and turned as a printed one would be)."""
+    root = current_app.config["SEEDS_DIR"] / "faces" / "turns"
+    people = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.endswith("-photo"))
+    if sequence == "other":
+        person = next((p for p in people if p != person), person)
+    return _frames_in(root / (f"{person}-photo" if sequence == "photo" else person))

@@ -1,0 +1,78 @@
+// The face step after a card read: the camera sends a frame about every half second; the server says which step
+// the person is on (look, then a turn each way) and where to go once it is over. Each step has generous time; when
+// it runs out the server starts a second try, or calls staff. The frames are never kept.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-card-face]");
+  var media = navigator.mediaDevices;
+  if (!box || !media || !media.getUserMedia) { return; }
+  var FRAME_WIDTH = 640;
+  var EVERY_MS = 500;
+  var section = document.querySelector("[data-live-camera]");
+  var video = section.querySelector("[data-camera-view]");
+  var token = document.querySelector("input[name=csrf_token]");
+  var asked = box.getAttribute("data-asked");
+  var stepSince = Date.now();
+  var seconds = parseInt(box.getAttribute("data-seconds"), 10);
+  var finished = false;
+
+  function show(step, again) {
+    if (step === asked && !again) { return; }
+    asked = step;
+    stepSince = Date.now();
+    box.querySelector("[data-again]").hidden = !again;
+    box.querySelectorAll("[data-step]").forEach(function (item) {
+      item.hidden = item.getAttribute("data-step") !== step;
+    });
+    var audio = box.querySelector("[data-step='" + step + "'] [data-step-audio]");
+    if (audio) { var played = audio.play(); if (played && played.catch) { played.catch(function () {}); } }
+  }
+
+  function send(url, body) {
+    var form = body || new FormData();
+    if (token) { form.append("csrf_token", token.value); }
+    return fetch(url, { method: "POST", body: form, credentials: "same-origin" }).then(function (answer) {
+      return answer.ok ? answer.json() : null;
+    });
+  }
+
+  function follow(answer) {
+    if (!answer) { return; }
+    if (answer.go) { finished = true; window.location.assign(answer.go); return; }
+    show(answer.asked, answer.state === "again");
+  }
+
+  function frame() {
+    var canvas = document.createElement("canvas");
+    var scale = Math.min(1, FRAME_WIDTH / (video.videoWidth || FRAME_WIDTH));
+    canvas.width = Math.round((video.videoWidth || FRAME_WIDTH) * scale);
+    canvas.height = Math.round((video.videoHeight || 480) * scale);
+    canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+    return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.85); });
+  }
+
+  function loop() {
+    if (finished) { return; }
+    var late = Date.now() - stepSince > seconds * 1000;
+    var next = late
+      ? send(box.getAttribute("data-late-url"))
+      : frame().then(function (blob) {
+          var form = new FormData();
+          form.append("picture", blob, "frame.jpg");
+          return send(box.getAttribute("data-frame-url"), form);
+        });
+    next.then(follow).catch(function () {}).then(function () {
+      if (!finished) { window.setTimeout(loop, EVERY_MS); }
+    });
+  }
+
+  media.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" }, audio: false })
+    .then(function (stream) {
+      video.srcObject = stream;
+      var started = video.play();
+      if (started && started.catch) { started.catch(function () {}); }
+      section.hidden = false;
+      video.addEventListener("loadeddata", function () { stepSince = Date.now(); loop(); }, { once: true });
+    })
+    .catch(function () {});  // no camera: the person asks staff (the button is there), or the demo's camera
+})();
