@@ -36,17 +36,17 @@ from .dlib_matcher import models_dir
 # (yaw 12-30 deg, JPEG/brightness/blur/shift noise) against 240 printed-photo attack sequences (homography warps:
 # turns of the photo about the vertical, horizontal and diagonal axes up to 60 deg, in-plane rotation, scale, shift).
 # See REPORT.md for the distributions these were set between.
-TURN_BAR = 0.025         # signed nose parallax / inter-ocular distance in the asked direction. Real 12-30 deg turns
-                         # measured 0.03-0.14 (about 0.0045 per degree); it only has to give the DIRECTION: the
-                         # landmarks alone cannot tell a photo from a head (see FLAT_NCC_BAR).
-FLAT_NCC_BAR = 0.95      # correlation of the inner face after the best homography (refined on pixels). A warped
-                         # photo re-aligns almost perfectly (median 0.998); a real 12-30 deg turn does not (<= ~0.9).
-RESIDUAL_BAR = None      # planar_residual is reported, not used: dlib's shape prior makes a strongly foreshortened
-                         # photo look like a turned head (photo residuals reached 0.12, real turns 0.03-0.11).
-DETECT_UPSAMPLE = 0      # a 640x480 kiosk frame with the face ~200 px wide needs no upsampling (fast: ~30 ms).
-MIN_SECOND_FACE = 0.0    # a second detection scoring above this means "more than one clear face" -> None.
+TURN_BAR = 0.025  # signed nose parallax / inter-ocular distance in the asked direction. Real 12-30 deg turns
+# measured 0.03-0.14 (about 0.0045 per degree); it only has to give the DIRECTION: the
+# landmarks alone cannot tell a photo from a head (see FLAT_NCC_BAR).
+FLAT_NCC_BAR = 0.95  # correlation of the inner face after the best homography (refined on pixels). A warped
+# photo re-aligns almost perfectly (median 0.998); a real 12-30 deg turn does not (<= ~0.9).
+RESIDUAL_BAR = None  # planar_residual is reported, not used: dlib's shape prior makes a strongly foreshortened
+# photo look like a turned head (photo residuals reached 0.12, real turns 0.03-0.11).
+DETECT_UPSAMPLE = 0  # a 640x480 kiosk frame with the face ~200 px wide needs no upsampling (fast: ~30 ms).
+MIN_SECOND_FACE = 0.0  # a second detection scoring above this means "more than one clear face" -> None.
 
-FLAT = np.r_[17:27, 36:48, 48:60]     # brows, eyes, outer lips: close to one plane on a real face
+FLAT = np.r_[17:27, 36:48, 48:60]  # brows, eyes, outer lips: close to one plane on a real face
 NOSE = np.r_[27:36]
 NOSE_WEIGHT = np.array([0.5, 0.7, 0.9, 1.0, 0.6, 0.6, 0.6, 0.6, 0.6])  # ridge 27-30 (tip strongest), base 31-35
 
@@ -84,7 +84,7 @@ class Landmarks:
         if len(rects) > 1 and scores[order[1]] > MIN_SECOND_FACE:
             best, second = rects[order[0]], rects[order[1]]
             overlap = best.intersect(second).area() / max(1, min(best.area(), second.area()))
-            if overlap < 0.5:           # two distinct faces, not one face found twice
+            if overlap < 0.5:  # two distinct faces, not one face found twice
                 return None
         shape = self.predictor(pixels, rects[order[0]])
         return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float32)
@@ -117,7 +117,7 @@ def _apply(h: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 
 def _eyes(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return p[36:42].mean(0), p[42:48].mean(0)   # subject's right eye (image left), subject's left eye (image right)
+    return p[36:42].mean(0), p[42:48].mean(0)  # subject's right eye (image left), subject's left eye (image right)
 
 
 def _scale(reference: np.ndarray, frame: np.ndarray) -> float:
