@@ -1,6 +1,7 @@
 // The face step after a card read: the camera sends a frame about every half second; the server says which step
-// the person is on (look, then a turn each way) and where to go once it is over. Each step has generous time; when
-// it runs out the server starts a second try, or calls staff. The frames are never kept.
+// the person is on (look, then a turn each way). The frame that completes each step is held here, in the page, and
+// the three are sent once more for the decision; then the server says where to go. Each step has generous time;
+// when it runs out the server starts a second try, or calls staff. No frame is kept after the page.
 (function () {
   "use strict";
   var box = document.querySelector("[data-card-face]");
@@ -15,6 +16,7 @@
   var stepSince = Date.now();
   var seconds = parseInt(box.getAttribute("data-seconds"), 10);
   var finished = false;
+  var kept = [];  // the frames that completed the steps, for the decision
 
   function show(step, again) {
     if (step === asked && !again) { return; }
@@ -36,10 +38,18 @@
     });
   }
 
-  function follow(answer) {
-    if (!answer) { return; }
-    if (answer.go) { finished = true; window.location.assign(answer.go); return; }
+  function follow(answer, sent) {
+    if (!answer) { return null; }
+    if (answer.go) { finished = true; window.location.assign(answer.go); return null; }
+    if (answer.state === "again") { kept = []; }
+    if ((answer.state === "next" || answer.state === "check") && sent) { kept.push(sent); }
     show(answer.asked, answer.state === "again");
+    if (answer.state === "check") {
+      var form = new FormData();
+      ["look", "turn1", "turn2"].forEach(function (name, i) { if (kept[i]) { form.append(name, kept[i], name + ".jpg"); } });
+      return send(box.getAttribute("data-check-url"), form).then(function (decided) { return follow(decided, null); });
+    }
+    return null;
   }
 
   function frame() {
@@ -55,13 +65,13 @@
     if (finished) { return; }
     var late = Date.now() - stepSince > seconds * 1000;
     var next = late
-      ? send(box.getAttribute("data-late-url"))
+      ? send(box.getAttribute("data-late-url")).then(function (answer) { return follow(answer, null); })
       : frame().then(function (blob) {
           var form = new FormData();
           form.append("picture", blob, "frame.jpg");
-          return send(box.getAttribute("data-frame-url"), form);
+          return send(box.getAttribute("data-frame-url"), form).then(function (answer) { return follow(answer, blob); });
         });
-    next.then(follow).catch(function () {}).then(function () {
+    next.catch(function () {}).then(function () {
       if (!finished) { window.setTimeout(loop, EVERY_MS); }
     });
   }

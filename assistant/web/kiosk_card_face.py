@@ -60,14 +60,20 @@ def _finish(place: Venue, attempt: card_face.Attempt, held: str | None):
     return show_result(place, result)
 
 
-def _after_turns(place: Venue, attempt: card_face.Attempt):
-    """Both turns done: the result if the face matched the card, else a second try, else staff."""
-    if attempt.matched:
+def _settle(place: Venue, attempt: card_face.Attempt, held: str | None):
+    """A try has ended: the result when it held nothing back; else a second try (None: the page goes on), or
+    staff once both tries are used."""
+    if held is None:
         return _finish(place, attempt, None)
     if attempt.again():
         _keep(attempt)
         return None
-    return _finish(place, attempt, "face_card_mismatch")
+    return _finish(place, attempt, held)
+
+
+def _not_done(attempt: card_face.Attempt) -> str:
+    """Why a try that ran out of time did not finish: no face ever looked, or the head did not turn."""
+    return "liveness_failed" if attempt.step > 0 else "face_card_mismatch"
 
 
 @bp.get("/<venue>/card/face")
@@ -88,32 +94,51 @@ def card_face_screen(venue: str):
     )
 
 
-def _answer(place: Venue, attempt: card_face.Attempt, state: str, response=None):
+def _answer(attempt: card_face.Attempt, state: str, response=None):
     """The JSON the page's camera script gets: what to ask now, how the frame went, or where to go."""
     if response is not None:
         return jsonify(go=response.location)
-    return jsonify(asked=attempt.asked, state=state, again=attempt.tries, step=attempt.step)
+    return jsonify(asked=attempt.asked, state=state, tries=attempt.tries, step=attempt.step)
 
 
 @bp.post("/<venue>/card/face/frame")
 def card_face_frame(venue: str):
-    """One camera frame for the step the person is on (the page sends one about every half second)."""
+    """One camera frame for the step the person is on (the page sends one about every half second). When the last
+    step is done the state is "check": the page then sends the frames that completed the steps."""
     place = venue_or_404(venue)
     attempt = _attempt(place)
     if attempt is None:
         return jsonify(go=url_for("kiosk.home", venue=place.slug))
-    upload = request.files.get("picture")
-    if upload is None:
-        return _answer(place, attempt, "image_invalid")
     try:
-        state = card_face.see(attempt, upload.stream.read(images.MAX_BYTES + 1), **_judges(attempt))
+        state = card_face.see(attempt, _upload("picture"), landmarks=landmarks())
     except images.ImageProblem as problem:
-        return _answer(place, attempt, problem.code)
-    if attempt.done:
-        response = _after_turns(place, attempt)
-        return _answer(place, attempt, "again", response)
+        return _answer(attempt, problem.code)
     _keep(attempt)
-    return _answer(place, attempt, state)
+    return _answer(attempt, "check" if attempt.done else state)
+
+
+@bp.post("/<venue>/card/face/check")
+def card_face_check(venue: str):
+    """The decision, on the frames that completed the steps (look, then each turn): judged again in full."""
+    place = venue_or_404(venue)
+    attempt = _attempt(place)
+    if attempt is None:
+        return jsonify(go=url_for("kiosk.home", venue=place.slug))
+    if not attempt.done:
+        return _answer(attempt, "wait")
+    try:
+        frames = [_upload(name) for name in ("look", "turn1", "turn2")]
+        held = card_face.decide(attempt, frames, **_judges(attempt))
+    except images.ImageProblem:
+        held = "liveness_failed"
+    return _answer(attempt, "again", _settle(place, attempt, held))
+
+
+def _upload(name: str) -> bytes:
+    upload = request.files.get(name)
+    if upload is None:
+        raise images.ImageProblem("image_invalid")
+    return upload.stream.read(images.MAX_BYTES + 1)
 
 
 @bp.post("/<venue>/card/face/late")
@@ -123,11 +148,7 @@ def card_face_late(venue: str):
     attempt = _attempt(place)
     if attempt is None:
         return jsonify(go=url_for("kiosk.home", venue=place.slug))
-    looked = attempt.step > 0
-    if attempt.again():
-        _keep(attempt)
-        return _answer(place, attempt, "again")
-    return _answer(place, attempt, "", _finish(place, attempt, "liveness_failed" if looked else "face_card_mismatch"))
+    return _answer(attempt, "again", _settle(place, attempt, _not_done(attempt)))
 
 
 @bp.post("/<venue>/card/face/decline")
@@ -142,7 +163,8 @@ def card_face_decline(venue: str):
 
 @bp.post("/<venue>/card/face/demo")
 def card_face_demo(venue: str):
-    """The simulated camera (demo mode): a prepared sequence of frames, played through the same steps."""
+    """The simulated camera (demo mode): a prepared sequence of frames, played through the same steps and the same
+    decision as the live camera's, try after try."""
     place = venue_or_404(venue)
     attempt = _attempt(place)
     sequence = request.form.get("sequence")
@@ -150,16 +172,13 @@ def card_face_demo(venue: str):
         abort(404)
     if attempt is None:
         return redirect(url_for("kiosk.home", venue=place.slug), code=303)
-    frames = demo_frames(_demo_person(attempt), sequence)
-    judges = _judges(attempt)
+    frames, judges = demo_frames(_demo_person(attempt), sequence), _judges(attempt)
     while True:
-        card_face.run_sequence(attempt, frames, **judges)
-        if attempt.done:
-            response = _after_turns(place, attempt)
-            if response is not None:
-                return response
-        elif not attempt.again():
-            return _finish(place, attempt, "liveness_failed" if attempt.step > 0 else "face_card_mismatch")
+        kept = card_face.run_sequence(attempt, frames, landmarks=judges["landmarks"])
+        held = card_face.decide(attempt, kept, **judges) if attempt.done else _not_done(attempt)
+        response = _settle(place, attempt, held)
+        if response is not None:
+            return response
 
 
 def _demo_person(attempt: card_face.Attempt) -> str:
