@@ -53,6 +53,19 @@ def side_by_side(left: Image.Image, right: Image.Image) -> Image.Image:
     return both
 
 
+def camera_sequence(pictures: list[Image.Image], path: Path, fps: int = 5) -> Path:
+    """A Y4M video of 640 x 480 frames, one picture a frame, that Chromium's fake camera plays over and over."""
+    header = f"YUV4MPEG2 W640 H480 F{fps}:1 Ip A1:1 C420jpeg\n".encode()
+    with open(path, "wb") as out:
+        out.write(header)
+        for picture in pictures:
+            y, cb, cr = picture.convert("RGB").resize((640, 480)).convert("YCbCr").split()
+            half = (320, 240)
+            out.write(b"FRAME\n" + y.tobytes())
+            out.write(cb.resize(half, Image.Resampling.BOX).tobytes() + cr.resize(half, Image.Resampling.BOX).tobytes())
+    return path
+
+
 def camera_video(picture: Image.Image, path: Path, size=(640, 480)) -> Path:
     """A one-frame Y4M video for Chromium's fake camera (--use-file-for-fake-video-capture): the person in front."""
     frame = Image.new("RGB", size, (120, 120, 120))

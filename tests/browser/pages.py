@@ -15,6 +15,7 @@ PAGES = {
     "kiosk.result": "/kiosk/metro/result",
     "kiosk.settings": "/kiosk/metro/settings",
     "kiosk.help_coming": "/kiosk/metro/help",
+    "kiosk.card_face_screen": "/kiosk/community-centre/card/face",
     "kiosk_setup.setup": "/kiosk/setup",
 }
 KIOSK_PAGES = {k: v for k, v in PAGES.items() if k.startswith("kiosk.")}  # the set-up screen is for staff
@@ -31,6 +32,8 @@ NOT_PAGES = {
     "operations.healthz",
     "operations.readyz",
     "kiosk.help_state",
+    "kiosk.read_events",  # an event stream; tests/browser/test_reader.py follows it
+    "kiosk.show_read",  # a redirect to the read's screen
     # The staff console's pages need a signed-in member of staff: tests/browser/test_staff.py sweeps every one of
     # them (and its error states) signed in; these others are a redirect, an event stream, JSON, a PDF and a CSV.
     *(
@@ -96,7 +99,11 @@ MISTAKES = {
 
 def open_page(page, base: str, endpoint: str, query: str = "") -> None:
     """Go to the page as a person would; for the result, tap demo card 8 (red, three reasons) first."""
-    if endpoint == "kiosk.result":
+    if endpoint == "kiosk.card_face_screen":  # a card read where the venue requires the face too
+        page.goto(f"{base}/kiosk/community-centre/card?{query}")
+        page.locator("button[name=card][value='0']").click()
+        page.wait_for_url(f"{base}/kiosk/community-centre/card/face")
+    elif endpoint == "kiosk.result":
         page.goto(f"{base}/kiosk/metro/card?{query}")
         page.locator("button[name=card][value='7']").click()
         page.wait_for_url(f"{base}/kiosk/metro/result")
