@@ -40,11 +40,12 @@ test-postgres: test-setup require-system-packages
 
 # Speed, size and memory figures, printed (not asserted in unit tests).
 bench: PACKAGES = $(SYSTEM_PACKAGES) postgresql wrk
-bench: setup system-packages
+bench: setup system-packages $(VENV)/.test-installed
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/speech.py
 	$(BIN)/python bench/passes.py
 	$(BIN)/python bench/faces.py
+	$(BIN)/python bench/card_face.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/import_residents.py
 	$(BIN)/python bench/soak.py

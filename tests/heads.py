@@ -283,3 +283,32 @@ def real_turns(count: int = 60, seed: int = 11) -> list[tuple[str, list[str], di
         order = ["left", "right"] if first > 0 else ["right", "left"]
         out.append((person.name, order, {"look": [look], order[0]: [one], order[1]: [other]}))
     return out
+
+
+CHIP = (102, 126)
+
+
+def chip_variants(person: str) -> dict[str, bytes]:
+    """The person's portrait as an ID card chip holds it (head and shoulders, 102 x 126), clean and as older cards
+    look: blurred, heavily compressed, grey, faded."""
+    portrait = sources()[person]
+    p = marks().points(portrait)
+    cx, cy = p[[0, 16, 8, 27]].mean(0)
+    width = np.linalg.norm(p[16] - p[0]) * 1.9
+    height = width * CHIP[1] / CHIP[0]
+    box = (cx - width / 2, cy - 0.47 * height, cx + width / 2, cy + 0.53 * height)
+    base = portrait.crop(tuple(round(v) for v in box)).resize(CHIP, Image.Resampling.LANCZOS)
+    faded = ImageEnhance.Contrast(base.filter(ImageFilter.GaussianBlur(0.7))).enhance(0.6)
+    variants = {
+        "clean": (base, 90),
+        "blurred": (base.filter(ImageFilter.GaussianBlur(1.0)), 80),
+        "compressed": (base, 25),
+        "grey": (base.convert("L").convert("RGB"), 70),
+        "faded": (ImageEnhance.Color(faded).enhance(0.6), 40),
+    }
+    out = {}
+    for name, (picture, quality) in variants.items():
+        buffer = io.BytesIO()
+        picture.save(buffer, "JPEG", quality=quality)
+        out[name] = buffer.getvalue()
+    return out

@@ -165,6 +165,7 @@ SAMPLE_ARGS = {
     "index": 0,
     "resident_id": 1,
     "request_id": 1,
+    "read_id": 1,
     "job_id": 1,
     "name": "metro-door-1",
     "slug": "metro",

@@ -50,6 +50,37 @@ def _schemas() -> dict:
                 },
             },
         },
+        "ReadRequest": {
+            "type": "object",
+            "description": "What a card reader read: the card's number, name and chip photo; or the reader's "
+            "own problem instead of a card.",
+            "properties": {
+                "id_number": {"type": "string", "description": "The 18-character number from the card's chip."},
+                "name": {"type": "string", "description": "The name from the card's chip (never logged)."},
+                "photo": {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "description": "The chip photo as the vendor's decoder gives it (BMP, JPEG or PNG). Read "
+                    "in memory and never stored.",
+                },
+                "error": {"type": "string", "enum": ["reader_missing", "card_unreadable", "card_removed"]},
+            },
+        },
+        "Read": {
+            "type": "object",
+            "required": ["read", "state"],
+            "properties": {
+                "read": {"type": "integer"},
+                "state": {
+                    "type": "string",
+                    "enum": ["result", "face", "error"],
+                    "description": "result: checked and shown; face: the kiosk now asks for the face; error: the "
+                    "reader's problem is shown.",
+                },
+                "error": {"type": "string"},
+                "result": {"$ref": "#/components/schemas/CheckResult"},
+            },
+        },
         "Reason": {
             "type": "object",
             "required": ["code", "text", "next_step"],
@@ -79,7 +110,16 @@ def _schemas() -> dict:
                     ]
                 },
                 "venue": {"type": "object", "properties": {"slug": text, "name": text}},
-                "method": {"type": "string", "enum": ["id_card", "pass", "face"]},
+                "method": {
+                    "type": "string",
+                    "enum": ["id_card", "pass", "face", "card_face"],
+                    "description": "card_face: a card read with the live face checked against the card's photo.",
+                },
+                "held": {
+                    "type": "boolean",
+                    "description": "Present when card and face did not go together: the kiosk shows no status "
+                    "until staff come (the reason is face_card_mismatch or liveness_failed).",
+                },
                 "matcher": {
                     "type": "string",
                     "enum": ["dlib", "simulated"],
@@ -148,6 +188,33 @@ def document() -> dict:
                                 ("400", "Input that cannot be checked, with an error code"),
                                 ("401", "No device token, a wrong one, or a revoked one: kiosk_token_invalid"),
                                 ("403", "Not this kiosk's venue, or face search is off there"),
+                                ("413", "The request is too large"),
+                                ("429", "Too many lookups that found no one: too_many_checks (ask staff)"),
+                                ("503", "The registry is unavailable: service_unavailable (ask staff)"),
+                            )
+                        },
+                    },
+                }
+            },
+            "/api/v1/reads": {
+                "post": {
+                    "operationId": "createRead",
+                    "summary": "A card read by this kiosk's reader: checked, and shown on this kiosk's screen",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReadRequest"}}},
+                    },
+                    "security": [{"kioskToken": []}],
+                    "responses": {
+                        "201": {
+                            "description": "The read, and its result when it was checked at once",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Read"}}},
+                        },
+                        **{
+                            status: _error_response(description)
+                            for status, description in (
+                                ("400", "A number that is not a valid one, or a body that is not a read"),
+                                ("401", "No device token, a wrong one, or a revoked one: kiosk_token_invalid"),
                                 ("413", "The request is too large"),
                                 ("429", "Too many lookups that found no one: too_many_checks (ask staff)"),
                                 ("503", "The registry is unavailable: service_unavailable (ask staff)"),

@@ -59,7 +59,9 @@ def live_app(tmp_path_factory):
         }
     )
     with app.extensions["assistant"]["db"].session() as s:
-        counts = seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR, app.extensions["assistant"]["faces"].matcher)
+        counts = seed(
+            s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR, app.extensions["assistant"]["faces"].matcher
+        )
     app.config["DEMO_KIOSK_TOKENS"] = counts["kiosks"]  # for the reader bridge, as `assistant seed` prints them
     return app
 
