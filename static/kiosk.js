@@ -179,7 +179,7 @@
   }
 
   // A card on the reader moves this screen by itself: the reader bridge posts the read, the server sends its address.
-  // The stream opens after a moment on the screen, so screens passed through quickly hold no server thread.
+  // The stream opens after a moment on the screen; each connection answers at once and the browser asks again.
   function listenForReads(url) {
     if (!window.EventSource) { return; }
     window.setTimeout(function () {

@@ -221,3 +221,13 @@ def test_reader_tap_needs_a_server_and_a_real_card_number(cli_env):
     assert answer.returncode == 2 and "no demo card 99" in answer.stderr
     answer = run_cli(["reader", "tap", "--server", "http://127.0.0.1:9", "--token", "t", "--card", "1"], cli_env)
     assert answer.returncode == 2 and "cannot be reached" in answer.stderr and "Traceback" not in answer.stderr
+
+
+def test_each_stream_connection_answers_at_once_and_ends_so_no_screen_holds_a_server_thread(client):
+    """A held-open stream per kiosk screen would hold a server thread each: four screens stopped a four-thread
+    worker. Each connection answers and ends; the browser's EventSource asks again after `retry`."""
+    quiet = client.get("/kiosk/metro/reads/events")
+    assert quiet.status_code == 200 and quiet.mimetype == "text/event-stream"
+    assert quiet.get_data(as_text=True) == "retry: 700\n\n"  # the whole answer: nothing waiting
+    client.post("/api/v1/reads", json={"error": "card_unreadable"})
+    assert "event: read\ndata: /kiosk/metro/reads/" in client.get("/kiosk/metro/reads/events").get_data(as_text=True)
