@@ -27,6 +27,7 @@ from .texts import Texts, format_moment
 
 METHODS = ("id_card", "pass", "face")  # the ways in the API's checks take
 CARD_FACE = "card_face"  # a card read with the live face checked against the card's own chip photo
+LOGGED_METHODS = (*METHODS, CARD_FACE)  # every way in the check log records
 # A card and face that did not go together: the result waits for staff, whatever the registry says.
 HELD = ("face_card_mismatch", "liveness_failed")
 VENUE_SECONDS = 10  # a venue's policy changed by staff reaches every check within this
@@ -125,6 +126,11 @@ def run_card_face(
     if held is not None and held not in HELD:
         raise ValueError(held)
     return _assess_and_log(session, id_hash, masked_id, venue, at, CARD_FACE, source, held=held)
+
+
+def venue_policy(session: Session, slug: str) -> Venue:
+    """The venue and its policy, as checks see it (kept for a few seconds). Raises CheckError venue_unknown."""
+    return _venue(session, slug)
 
 
 def _venue(session: Session, slug: str) -> Venue:

@@ -86,7 +86,7 @@ def receive(
         _save(session, row)
         raise
     id_hash = identity.keyed_hash(number.number, hash_key)
-    venue = checks._venue(session, kiosk.venue)
+    venue = checks.venue_policy(session, kiosk.venue)
     wanted = (venue.face_with_card or "off") != "off"
     if wanted and session.scalar(select(Resident.id).where(Resident.id_hash == id_hash)) is not None:
         row.state, row.id_hash, row.masked_id = "face", id_hash, number.masked

@@ -36,6 +36,12 @@ def turning():
     return {person: heads.turning(person) for person in PEOPLE}
 
 
+@pytest.fixture(scope="module")
+def attacks():
+    """Seeded printed-photo attempts, every kind of movement for both people (bench/card_face.py tries 240)."""
+    return heads.photo_attacks(count=12, seed=5)
+
+
 def test_the_chip_photo_matches_its_own_person_and_not_the_other(turning):
     for person in PEOPLE:
         own = reads.chip_face(MATCHER, chip(person))
@@ -76,8 +82,8 @@ def test_a_real_head_turning_passes_in_either_order(turning, person, order):
 
 
 def test_rendered_real_attempts_with_camera_noise_pass():
-    passed = [attempt_with(frames, person, order) is None for person, order, frames in heads.real_turns(6, seed=3)]
-    assert sum(passed) >= 5, passed  # bench/liveness.py measures 60 of them
+    passed = [attempt_with(frames, person, order) is None for person, order, frames in heads.real_turns(4, seed=3)]
+    assert all(passed), passed  # bench/card_face.py measures 60 of them
 
 
 def test_a_turn_the_wrong_way_does_not_count(turning):
@@ -88,9 +94,9 @@ def test_a_turn_the_wrong_way_does_not_count(turning):
     assert card_face.see(attempt, frames["left"][-1], landmarks=LANDMARKS) == "next"
 
 
-def test_every_printed_photo_attack_fails_the_challenge():
+def test_every_printed_photo_attack_fails_the_challenge(attacks):
     outcomes = {}
-    for sequence in heads.photo_attacks(count=24, seed=5):
+    for sequence in attacks:
         for order in (["left", "right"], ["right", "left"]):
             outcomes[(sequence.kind, sequence.person, tuple(order))] = attempt_with(
                 sequence.frames, sequence.person, order
@@ -98,11 +104,11 @@ def test_every_printed_photo_attack_fails_the_challenge():
     assert None not in outcomes.values(), [key for key, held in outcomes.items() if held is None]
 
 
-def test_tilted_photos_that_get_past_the_quick_step_are_refused_as_flat():
+def test_tilted_photos_that_get_past_the_quick_step_are_refused_as_flat(attacks):
     """The quick per-frame step reads landmarks only, and dlib's shape model "turns" some tilted photos; the
     decision also asks whether a plane explains the frame. Every such frame here is refused by that question."""
     got_through = 0
-    for attack in heads.photo_attacks(count=24, seed=5):
+    for attack in attacks:
         looked = LANDMARKS.shot(attack.frames["look"][0])
         for frame in attack.frames["left"]:
             shot = LANDMARKS.shot(frame)

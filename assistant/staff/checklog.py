@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..checks import METHODS
+from ..checks import LOGGED_METHODS as METHODS
 from ..clock import SHANGHAI, from_storage
 from ..models import CheckRecord
 

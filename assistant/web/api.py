@@ -132,20 +132,20 @@ MAX_NAME = 64  # a chip holds 15 characters of name
 
 
 def _card(body: dict) -> reads.Card | None:
-    """The card a reader bridge read (number, name, chip photo as base64), or None for a reader's own error."""
+    """The card a reader bridge read (number, name, chip photo as base64), or None for a reader's own error. A body
+    is one or the other: an error together with a card's fields is not a read."""
     if "error" in body:
+        if body["error"] not in reads.READER_ERRORS or {"id_number", "name", "photo"} & body.keys():
+            raise checks.CheckError("request_invalid")
         return None
-    number, name = body.get("id_number"), body.get("name", "")
+    number, name, photo = body.get("id_number"), body.get("name", ""), body.get("photo")
     if not isinstance(number, str) or len(number) > MAX_ID_TEXT:
         raise identity.IdNumberError("id_invalid_length")
     if not isinstance(name, str) or len(name) > MAX_NAME:
         raise checks.CheckError("request_invalid")
-    photo = None
-    if body.get("photo") is not None:
-        if not isinstance(body["photo"], str):
-            raise images.ImageProblem("image_invalid")
-        photo = _image({"image": body["photo"]})
-    return reads.Card(number=number, name=name, photo=photo)
+    if photo is not None and not isinstance(photo, str):
+        raise images.ImageProblem("image_invalid")
+    return reads.Card(number=number, name=name, photo=_image({"image": photo}) if photo is not None else None)
 
 
 @bp.post("/reads")

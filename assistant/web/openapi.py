@@ -52,8 +52,15 @@ def _schemas() -> dict:
         },
         "ReadRequest": {
             "type": "object",
-            "description": "What a card reader read: the card's number, name and chip photo; or the reader's "
-            "own problem instead of a card.",
+            "description": "What a card reader read: the card's number, name and chip photo; or, alone, the "
+            "reader's own problem instead of a card.",
+            "oneOf": [
+                {"required": ["id_number"], "not": {"required": ["error"]}},
+                {
+                    "required": ["error"],
+                    "not": {"anyOf": [{"required": ["id_number"]}, {"required": ["name"]}, {"required": ["photo"]}]},
+                },
+            ],
             "properties": {
                 "id_number": {"type": "string", "description": "The 18-character number from the card's chip."},
                 "name": {"type": "string", "description": "The name from the card's chip (never logged)."},

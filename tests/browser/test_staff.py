@@ -103,6 +103,11 @@ MODES = {
     "high-contrast": "size=100&contrast=high",
 }
 SWEEP = [(state, mode) for state in STATES for mode in MODES if mode == "size100" or "(" not in state]
+# The largest text in English only: long English words are the harder fit at 200% (Chinese wraps between any two
+# characters), and the sweep is long enough for the 12-minute bar on `make test`.
+SWEEP_RUNS = [
+    (state, mode, lang) for state, mode in SWEEP for lang in ("zh", "en") if mode != "size200" or lang == "en"
+]
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +119,7 @@ def admin_page(browser, live_server, staff_accounts):
     context.close()
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("state, mode", SWEEP)
+@pytest.mark.parametrize("state, mode, lang", SWEEP_RUNS)
 def test_every_staff_page_and_error_state(admin_page, live_server, state, mode, lang, assert_accessible):
     page = admin_page
     path, act = STATES[state]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import Response, current_app, render_template, request, stream_with_context
 from sqlalchemy import select
 
-from ...checks import METHODS
+from ...checks import LOGGED_METHODS as METHODS
 from ...clock import SHANGHAI
 from ...models import Kiosk, Venue
 from ...staff import audit, checklog
