@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from assistant import logs
-from tests.conftest import DEMO_NUMBERS, bearer, no_full_number, seeded_app
+from tests.conftest import CARDS, DEMO_NUMBERS, bearer, no_full_number, seeded_app
 
 
 def test_health_and_readiness_need_no_login(client):
@@ -70,11 +70,17 @@ def test_the_log_never_holds_a_number_a_name_a_token_or_a_photo(app, client, jso
         client.post("/api/v1/checks", json={"id_number": number + "0"})
     client.post("/api/v1/checks", json={"method": "face", "image": base64.b64encode(photo).decode()})
     client.post("/kiosk/metro/face", data={"demo_face": "0"})
+    chip = base64.b64encode(CARDS[0].chip.read_bytes()).decode()
+    for venue in ("metro", "community-centre"):  # a card read, checked at once or waiting for the face
+        read = {"id_number": CARDS[0].number, "name": "王秀英", "photo": chip}
+        client.post("/api/v1/reads", json=read, headers=bearer(app, f"demo-{venue}"))
+        client.get(f"/kiosk/{venue}/reads/events")
+    client.post("/kiosk/community-centre/card/face/demo", data={"sequence": "other"})
     text = json_log.getvalue()
     assert text and all(json.loads(line) for line in text.splitlines())
     assert no_full_number(text)
     assert token not in text and "王秀英" not in text and "李建国" not in text
-    assert base64.b64encode(photo[:60]).decode()[:40] not in text
+    assert base64.b64encode(photo[:60]).decode()[:40] not in text and chip[:40] not in text
 
 
 def test_behind_tls_cookies_are_secure_and_hsts_is_sent(tmp_path):

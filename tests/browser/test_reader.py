@@ -40,6 +40,7 @@ def test_a_tap_on_the_reader_moves_an_untouched_kiosk_screen_to_the_result(page,
     # Card 1 is let in: a referral would also put a help request on the shared staff queue, which test_staff reads.
     answer = tap(live_server, live_app.config["DEMO_KIOSK_TOKENS"]["demo-hospital"], 1)
     assert answer.returncode == 0 and "the kiosk shows green (admit)" in answer.stdout, answer.stderr
+    assert "310101194803120245" not in answer.stdout + answer.stderr  # the bridge never prints the number
     page.wait_for_url(f"{live_server}/kiosk/hospital/result", timeout=5000)
     moved = time.monotonic() - started
     expect(page.locator(".status-word")).to_have_text("Green")
