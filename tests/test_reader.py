@@ -182,6 +182,7 @@ def test_a_reader_problem_is_shown_and_spoken_with_the_keypad_beside_it(app, cli
     text = page.get_data(as_text=True)
     message = app.extensions["assistant"]["texts"].error(code, "en")
     assert page.status_code == 400 and message in text and 'id="id_number"' in text
+    assert 'href="/kiosk/metro/pass"' in text and 'href="/kiosk/metro/face"' in text  # the other ways in
     assert f"error={code}" in text  # the page's speech says the same message
     with client.get(f"/kiosk/metro/speech/card?error={code}&lang=en") as spoken:
         assert spoken.status_code == 200 and spoken.mimetype.startswith("audio/")

@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from .. import checks, faces, identity, images, passes, seeding
 from ..models import Venue
 from ..problems import Problem
+from ..reads import READER_ERRORS
 from ..speech import SpeechUnavailable, Unspeakable
 from ..staff import help_requests
 from . import device, limits, outage, preferences, sayable, services, spoken
@@ -37,7 +38,7 @@ SPOKEN_ERRORS = (
     *identity.ERROR_CODES,
     *passes.ERROR_CODES,
     *faces.ERROR_CODES,
-    *spoken.READER_ERRORS,
+    *READER_ERRORS,
     "camera_refused",
     "image_invalid",
     "image_too_large",
@@ -136,7 +137,9 @@ def _card_page(venue: Venue, error: str | None = None):
     cards = [{"index": i, "scenario": c.scenario} for i, c in enumerate(services.demo_cards())]
     cards = cards if current_app.config["DEMO"] else []  # the simulated reader shows no demo people in production
     message = services.texts().error(error, preferences.language()) if error else None
-    page = render_template("kiosk/card.html", venue=venue, cards=cards, error=message, error_code=error)
+    page = render_template(
+        "kiosk/card.html", venue=venue, cards=cards, error=message, error_code=error, reader_errors=READER_ERRORS
+    )
     return page, (400 if error else 200)
 
 

@@ -60,7 +60,9 @@ def test_a_wrong_token_is_refused_the_screen_stays_and_nothing_is_logged(page, l
     assert checks_logged(live_app) == before
 
 
-def test_a_reader_problem_moves_the_screen_to_the_keypad_with_the_message(page, live_server, live_app):
+def test_a_reader_problem_moves_the_screen_to_the_keypad_with_the_message(
+    page, live_server, live_app, assert_accessible
+):
     from assistant.reader import Fault
     from assistant.reader.bridge import post
 
@@ -71,6 +73,8 @@ def test_a_reader_problem_moves_the_screen_to_the_keypad_with_the_message(page, 
     message = live_app.extensions["assistant"]["texts"].error("card_removed", "en")
     expect(page.locator(".error-summary")).to_contain_text(message, timeout=5000)
     expect(page.locator("#id_number")).to_be_visible()  # the keypad, right there
+    expect(page.locator(".other-ways").get_by_role("link", name="Show your pass")).to_be_visible()
+    assert_accessible(page, "reader problem")
     page.wait_for_function("() => document.querySelector('[data-speech-main]').currentSrc.includes('card_removed')")
 
 
