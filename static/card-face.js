@@ -6,7 +6,7 @@
   "use strict";
   var box = document.querySelector("[data-card-face]");
   var media = navigator.mediaDevices;
-  if (!box || !media || !media.getUserMedia) { return; }
+  if (!box) { return; }
   var FRAME_WIDTH = 640;
   var EVERY_MS = 500;
   var section = document.querySelector("[data-live-camera]");
@@ -19,7 +19,7 @@
   var kept = [];  // the frames that completed the steps, for the decision
 
   function show(step, again) {
-    if (step === asked && !again) { return; }
+    if (step === "done" || (step === asked && !again)) { return; }
     asked = step;
     stepSince = Date.now();
     box.querySelector("[data-again]").hidden = !again;
@@ -76,6 +76,17 @@
     });
   }
 
+  // No camera: the person can ask staff (the button is there) or, in the demo, use the simulated camera. If nobody
+  // does, each step runs out slowly, then the second try, and the screen says staff are coming: it never stays here.
+  function withoutCamera() {
+    var giveUp = function () {
+      send(box.getAttribute("data-late-url")).then(function (answer) { follow(answer, null); })
+        .catch(function () {}).then(function () { if (!finished) { window.setTimeout(giveUp, seconds * 3000); } });
+    };
+    window.setTimeout(giveUp, seconds * 3000);
+  }
+
+  if (!media || !media.getUserMedia) { withoutCamera(); return; }
   media.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" }, audio: false })
     .then(function (stream) {
       video.srcObject = stream;
@@ -84,5 +95,5 @@
       section.hidden = false;
       video.addEventListener("loadeddata", function () { stepSince = Date.now(); loop(); }, { once: true });
     })
-    .catch(function () {});  // no camera: the person asks staff (the button is there), or the demo's camera
+    .catch(withoutCamera);
 })();

@@ -121,3 +121,20 @@ def test_a_printed_photo_on_the_simulated_camera_waits_for_staff(page, live_serv
     expect(page.locator(".status-held")).to_be_visible()
     expect(page.locator(".status-green, .status-red, .status-yellow")).to_have_count(0)
     assert_accessible(page, f"held for staff {lang}")
+
+
+def test_without_a_camera_the_face_step_never_stays_on_screen(page, live_server):
+    """Nobody at the kiosk and no camera: each step runs out slowly (three times its 20 seconds), then the second
+    try, and the screen says staff are coming, where it clears itself as every result does."""
+    page.clock.install()
+    page.goto(f"{live_server}/kiosk/community-centre/card?lang=en")
+    page.locator("button[name=card][value='0']").click()
+    page.wait_for_url(f"{live_server}/kiosk/community-centre/card/face")
+    page.clock.run_for(59_000)
+    page.wait_for_timeout(300)
+    expect(page).to_have_url(f"{live_server}/kiosk/community-centre/card/face")  # not before a minute
+    page.clock.run_for(2_000)
+    expect(page.locator("[data-again]")).to_be_visible()  # the first try ran out: "Let us try once more"
+    page.clock.run_for(61_000)
+    page.wait_for_url(f"{live_server}/kiosk/community-centre/result")
+    expect(page.locator(".status-held")).to_be_visible()
