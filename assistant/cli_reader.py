@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 
 import click
 
 from . import config as settings
-from .reader import DriverUnavailable, bridge
+from .reader import POLL_SECONDS, DriverUnavailable, bridge
 from .reader.simulated import SimulatedReader
 
 DRIVERS = ("simulated", "sdtapi")
@@ -36,6 +37,7 @@ def _feed(reader: SimulatedReader, stopped: threading.Event) -> None:
             reader.place(int(words[0]))
         else:
             click.echo(f"Type a card's number from 1 to {len(reader.cards)}, or an empty line to lift the card.")
+    time.sleep(2 * POLL_SECONDS)  # the end of the input: a card placed last is still read before the bridge stops
     stopped.set()
 
 

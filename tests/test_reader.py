@@ -232,3 +232,10 @@ def test_each_stream_connection_answers_at_once_and_ends_so_no_screen_holds_a_se
     assert quiet.get_data(as_text=True) == "retry: 700\n\n"  # the whole answer: nothing waiting
     client.post("/api/v1/reads", json={"error": "card_unreadable"})
     assert "event: read\ndata: /kiosk/metro/reads/" in client.get("/kiosk/metro/reads/events").get_data(as_text=True)
+
+
+def test_reader_run_with_the_simulated_driver_reads_a_card_typed_on_its_input(cli_env):
+    answer = run_cli(["reader", "run", "--server", "http://127.0.0.1:9", "--token", "t", "--driver", "simulated"],
+                     cli_env, stdin="1\n")  # fmt: skip
+    assert answer.returncode == 0 and "Simulated reader with 11 demo cards" in answer.stdout
+    assert answer.stdout.count("cannot be reached") == 1  # card 1 was read once, and the post was tried
