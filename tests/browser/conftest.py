@@ -66,6 +66,13 @@ def live_app(tmp_path_factory):
     return app
 
 
+def stop(server) -> None:
+    """Let the requests being answered finish, then close: a kiosk screen's event stream asks every 0.7 s, so a
+    request is often in flight as a test's page closes, and closing under it fails in waitress's thread."""
+    server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
+    server.close()
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The kiosk served by waitress, as `assistant serve` does, on a free port."""
@@ -74,7 +81,7 @@ def live_server(live_app):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    stop(server)
 
 
 @pytest.fixture

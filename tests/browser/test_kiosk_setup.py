@@ -11,6 +11,7 @@ from sqlalchemy import select
 from assistant import create_app, kiosks, residents
 from assistant.models import CheckRecord, HelpRequest
 from assistant.seeding import seed
+from tests.browser.conftest import stop
 from tests.conftest import ANCHOR, REAL_NUMBER, REAL_RESIDENTS_CSV, SEEDS
 
 pytestmark = pytest.mark.browser
@@ -36,7 +37,7 @@ def production(tmp_path_factory):
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     yield f"http://127.0.0.1:{server.effective_port}", app, token
-    server.close()
+    stop(server)
 
 
 def test_an_unbound_browser_sees_only_the_set_up_screen(page, production, assert_accessible):

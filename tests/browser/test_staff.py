@@ -14,7 +14,7 @@ from assistant import create_app
 from assistant.identity import mask
 from assistant.seeding import seed
 from bench.registry import write_csv
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, stop
 from tests.conftest import ADMIN, ANCHOR, DEMO_NUMBERS, SEEDS, STAFF, add_staff
 from tests.portraits import HOPPER, camera_video, open_rgb
 
@@ -225,7 +225,7 @@ def own_server(tmp_path):
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=6)
     threading.Thread(target=server.run, daemon=True).start()
     yield app, f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    stop(server)
 
 
 def test_a_100000_row_import_from_the_browser_while_a_kiosk_checks(page, own_server, tmp_path):
