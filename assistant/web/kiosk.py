@@ -130,10 +130,10 @@ def home(venue: str):
 
 @bp.get("/<venue>/card")
 def card(venue: str):
-    return _card_page(venue_or_404(venue))
+    return card_page(venue_or_404(venue))
 
 
-def _card_page(venue: Venue, error: str | None = None):
+def card_page(venue: Venue, error: str | None = None):
     cards = [{"index": i, "scenario": c.scenario} for i, c in enumerate(services.demo_cards())]
     cards = cards if current_app.config["DEMO"] else []  # the simulated reader shows no demo people in production
     message = services.texts().error(error, preferences.language()) if error else None
@@ -207,7 +207,7 @@ def check(venue: str):
     except Problem as error:
         limits.note_problem(error)
         # The typed number is not shown again: it is cleared, so nobody behind can read it.
-        return _card_page(place, error.code)
+        return card_page(place, error.code)
     return show_result(place, result)
 
 

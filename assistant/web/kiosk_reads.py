@@ -10,7 +10,7 @@ from .. import card_face, checks, reads
 from ..models import Venue
 from ..problems import Problem
 from . import limits, services
-from .kiosk import _card_page, bp, show_result, source, venue_or_404
+from .kiosk import bp, card_page, show_result, source, venue_or_404
 
 # Each connection looks once and ends; the browser's EventSource comes back after RETRY_MS by itself. A stream held
 # open would hold a server thread for every kiosk screen (four open screens stopped a four-thread worker outright).
@@ -66,7 +66,7 @@ def show_read(venue: str, read_id: int):
 def _show(place: Venue, read, result):
     if read.state == "error":
         session.pop("card_face", None)
-        return _card_page(place, read.error)
+        return card_page(place, read.error)
     if read.state == "face":
         session.pop("result", None)
         session["card_face"] = card_face.Attempt(read=read.id, venue=place.slug).to_session()
@@ -80,7 +80,7 @@ def tap_demo_card(place: Venue, index: str):
     cards = services.demo_cards() if current_app.config["DEMO"] else []
     kiosk = g.get("kiosk")
     if not (index.isdigit() and int(index) < len(cards)) or kiosk is None:
-        return _card_page(place, "id_invalid_length")
+        return card_page(place, "id_invalid_length")
     demo = cards[int(index)]
     card = reads.Card(number=demo.number, name=demo.name, photo=demo.chip.read_bytes() if demo.chip else None)
     try:
@@ -101,5 +101,5 @@ def tap_demo_card(place: Venue, index: str):
             result = checks.load(s, read.check_id) if read.state == "result" else None
     except Problem as error:
         limits.note_problem(error)
-        return _card_page(place, error.code)
+        return card_page(place, error.code)
     return _show(place, read, result)
