@@ -23,6 +23,11 @@ def _attempt(place: Venue) -> card_face.Attempt | None:
     return attempt if attempt and attempt.venue == place.slug else None
 
 
+def _gone(place: Venue):
+    """The page's camera script asked for an attempt that has ended (another tab, the screen cleared): go home."""
+    return jsonify(go=url_for("kiosk.home", venue=place.slug))
+
+
 def _keep(attempt: card_face.Attempt) -> None:
     session["card_face"] = attempt.to_session()
 
@@ -108,7 +113,7 @@ def card_face_frame(venue: str):
     place = venue_or_404(venue)
     attempt = _attempt(place)
     if attempt is None:
-        return jsonify(go=url_for("kiosk.home", venue=place.slug))
+        return _gone(place)
     try:
         state = card_face.see(attempt, _upload("picture"), landmarks=landmarks())
     except images.ImageProblem as problem:
@@ -123,7 +128,7 @@ def card_face_check(venue: str):
     place = venue_or_404(venue)
     attempt = _attempt(place)
     if attempt is None:
-        return jsonify(go=url_for("kiosk.home", venue=place.slug))
+        return _gone(place)
     if not attempt.done:
         return _answer(attempt, "wait")
     try:
@@ -147,7 +152,7 @@ def card_face_late(venue: str):
     place = venue_or_404(venue)
     attempt = _attempt(place)
     if attempt is None:
-        return jsonify(go=url_for("kiosk.home", venue=place.slug))
+        return _gone(place)
     return _answer(attempt, "again", _settle(place, attempt, _not_done(attempt)))
 
 
