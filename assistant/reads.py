@@ -66,6 +66,7 @@ def receive(
     matcher,
     secret: bytes,
     source: checks.Source,
+    shown_here: bool = False,
 ) -> CardRead:
     """Take one read from a kiosk's reader: a reader error, or a card. Returns the read, committed.
 
@@ -73,7 +74,9 @@ def receive(
     identity.IdNumberError. A check that cannot go ahead (an unknown venue) raises CheckError with nothing written.
     """
     _tidy(session)
-    row = CardRead(read_at=_now(), kiosk=kiosk.name, venue=kiosk.venue)
+    # A read made on the screen itself (the simulated reader) is taken by that screen as it is written: no other
+    # screen of the kiosk, listening for reads, can take it first.
+    row = CardRead(read_at=_now(), kiosk=kiosk.name, venue=kiosk.venue, shown_at=_now() if shown_here else None)
     if card is None:
         if error not in READER_ERRORS:
             raise ReadError("request_invalid")

@@ -239,3 +239,25 @@ def test_reader_run_with_the_simulated_driver_reads_a_card_typed_on_its_input(cl
                      cli_env, stdin="1\n")  # fmt: skip
     assert answer.returncode == 0 and "Simulated reader with 11 demo cards" in answer.stdout
     assert answer.stdout.count("cannot be reached") == 1  # card 1 was read once, and the post was tried
+
+
+def test_a_card_tapped_on_the_screen_is_never_offered_to_another_screen_of_the_kiosk(app, monkeypatch):
+    """The simulated reader's read is taken by the screen that tapped it as it is written: another screen of the
+    same kiosk, listening for reads at that very moment, cannot take it first (CI once saw that race)."""
+    from assistant.web import kiosk_reads
+
+    tapping, listening = app.test_client(), app.test_client()
+    heard = []
+    receive = kiosk_reads.reads.receive
+
+    def receive_then_listen(*args, **kwargs):
+        read = receive(*args, **kwargs)
+        with app.app_context():  # another screen asks just as the read is written
+            heard.append(listening.get("/kiosk/metro/reads/events").get_data(as_text=True))
+        return read
+
+    monkeypatch.setattr(kiosk_reads.reads, "receive", receive_then_listen)
+    tapped = tapping.post("/kiosk/metro/check", data={"card": "7"})
+    assert tapped.status_code == 303 and tapped.headers["Location"].endswith("/kiosk/metro/result")
+    assert tapping.get("/kiosk/metro/result").status_code == 200
+    assert heard == ["retry: 700\n\n"]
