@@ -76,7 +76,8 @@ def receive(
     _tidy(session)
     # A read made on the screen itself (the simulated reader) is taken by that screen as it is written: no other
     # screen of the kiosk, listening for reads, can take it first.
-    row = CardRead(read_at=_now(), kiosk=kiosk.name, venue=kiosk.venue, shown_at=_now() if shown_here else None)
+    now = _now()
+    row = CardRead(read_at=now, kiosk=kiosk.name, venue=kiosk.venue, shown_at=now if shown_here else None)
     if card is None:
         if error not in READER_ERRORS:
             raise ReadError("request_invalid")
