@@ -23,6 +23,9 @@ from multiprocessing.connection import wait
 
 log = logging.getLogger(__name__)
 RESTART_PAUSE = 0.5  # seconds before a dead worker's replacement starts
+# Seconds a worker has, once told to stop, to finish the requests in hand; then it is killed. A staff page's event
+# stream would otherwise hold a stop for minutes, and a worker told to stop while it was still starting can miss it.
+STOP_GRACE = 8
 
 
 def can_share_socket() -> bool:
@@ -68,7 +71,9 @@ def serve(host: str, port: int, threads: int, workers: int, server: str = "grani
         for process in processes:
             process.terminate()
         for process in processes:
-            process.join(10)
+            process.join(STOP_GRACE)
+            if process.is_alive():
+                process.kill()
 
 
 def _granian(host: str, port: int, threads: int, workers: int) -> None:
@@ -89,6 +94,7 @@ def _granian(host: str, port: int, threads: int, workers: int) -> None:
         websockets=False,
         respawn_failed_workers=True,  # a worker that dies (killed, out of memory) is replaced
         respawn_interval=RESTART_PAUSE,
+        workers_kill_timeout=STOP_GRACE,
         # Granian's own lines (a worker started, a worker died and was replaced) as JSON lines on stderr, too.
         log_dictconfig={
             "version": 1,

@@ -12,13 +12,42 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import waitress
+from waitress import wasyncore
 
 from assistant.config import PROJECT_ROOT
 from tests.conftest import ANCHOR, run_cli
 
 PG_CLUSTER = str(PROJECT_ROOT / "tools" / "pg-cluster")
+
+
+@contextmanager
+def served(app, threads: int = 4) -> Iterator[str]:
+    """The app on waitress (as `assistant serve --server waitress` runs it) in a thread, on a free port; yields its
+    address. Stopping lets the requests in hand finish, then ends the server's loop, then closes its sockets: a kiosk
+    screen's event stream asks every 0.7 s, and closing sockets under the running loop fails in its thread."""
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    ending = threading.Event()
+
+    def loop():
+        while not ending.is_set():
+            wasyncore.loop(timeout=0.2, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
+        ending.set()
+        thread.join(5)
+        server.close()
 
 
 def free_port() -> int:

@@ -172,3 +172,20 @@ def test_every_kiosk_screen_has_call_staff_in_the_same_place(client):
         html = client.get(path).get_data(as_text=True)
         bar = html[html.index('<header class="kiosk-bar"') : html.index("</header>")]
         assert 'action="/kiosk/metro/help"' in bar, path
+
+
+def test_screens_that_only_show_or_speak_never_send_the_session_back(client, app):
+    """A kiosk browser keeps one cookie: a page or a sound asked for before the number was sent, answering after the
+    result was stored, would put the old session back and the result screen would go home (CI caught it once).
+    So only a request that changes the session sends it."""
+    client.get("/kiosk/metro/card?lang=en")
+    before = client.get_cookie("session").value
+    assert client.post("/kiosk/metro/check", data={"id_number": "310101194803120245"}).status_code == 303
+    late = app.test_client()  # the requests in flight, still carrying the cookie from before the number was sent
+    late.set_cookie("session", before)
+    paths = ["/kiosk/metro/", "/kiosk/metro/card", "/kiosk/metro/pass", "/kiosk/metro/settings", "/kiosk/metro/help"]
+    paths += ["/kiosk/metro/speech/card", "/kiosk/metro/help/state", "/kiosk/metro/result", "/kiosk/metro/nowhere"]
+    for path in paths:
+        with late.get(path) as response:
+            assert response.headers.getlist("Set-Cookie") == [], path
+    assert "Please go in." in client.get("/kiosk/metro/result").get_data(as_text=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.serving import STOP_GRACE
 from tests.conftest import CARDS, cli_token
 
 
@@ -58,6 +59,18 @@ def start_two_workers(
     return server, port, token
 
 
+def stop(server: subprocess.Popen) -> str | None:
+    """SIGTERM, as a service manager stops it: the server is gone within its workers' grace, and its log is returned.
+    A server that outstays it is killed (so no test leaves one running) and the test fails."""
+    server.send_signal(signal.SIGTERM)
+    try:
+        return server.communicate(timeout=STOP_GRACE + 6)[1]
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.communicate()
+        pytest.fail(f"the server was still running {STOP_GRACE + 6} s after SIGTERM")
+
+
 def test_two_workers_share_the_port_and_stop_with_the_parent(cli_env):
     server, port, token = start_two_workers(cli_env)
     try:
@@ -66,8 +79,7 @@ def test_two_workers_share_the_port_and_stop_with_the_parent(cli_env):
         ids = [post_check(port, CARDS[i % 3].number, token)["check_id"] for i in range(40)]
         assert len(set(ids)) == 40  # every check logged once, whichever process took it
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(15)
+        stop(server)
     for pid in workers:
         status = Path(f"/proc/{pid}/status")
         assert not status.exists() or "zombie" in status.read_text().lower()
@@ -101,8 +113,7 @@ def test_a_worker_that_dies_is_replaced_and_the_others_keep_answering(cli_env, k
         assert answered >= 20
         assert len(after) == 2 and before[0] not in after, "the dead worker was replaced"
     finally:
-        server.send_signal(signal.SIGTERM)
-        _, log = server.communicate(timeout=15)
+        log = stop(server)
     lines = [json.loads(line) for line in log.splitlines() if line.strip()]  # every line is one JSON object
     assert any(REPLACED[kind] in line["message"] for line in lines)
     assert any(line.get("route") == "/api/v1/checks" and line.get("kiosk") == "demo-metro" for line in lines)

@@ -6,16 +6,15 @@ import re
 import shutil
 import ssl
 import subprocess
-import threading
 import time
 
 import pytest
-import waitress
 
 from assistant import create_app, kiosks
 from assistant.config import PROJECT_ROOT
 from assistant.seeding import seed
 from tests.conftest import ANCHOR, SEEDS
+from tests.servers import served
 from tests.test_serving import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -30,42 +29,40 @@ def proxied(tmp_path_factory):
     with app.extensions["assistant"]["db"].session() as s:
         seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR, demo=False)
         _, token = kiosks.add(s, "metro-door-1", "metro")
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=kiosk.example.org"]
-        + ["-keyout", str(work / "kiosk.key"), "-out", str(work / "kiosk.pem")],
-        check=True,
-        capture_output=True,
-    )
-    https_port, http_port = free_port(), free_port()
-    site = (PROJECT_ROOT / "docs" / "nginx.conf").read_text()
-    site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl").replace(
-        "listen 80", f"listen 127.0.0.1:{http_port}"
-    )
-    site = site.replace("/etc/ssl/certs/kiosk.pem", str(work / "kiosk.pem"))
-    site = site.replace("/etc/ssl/private/kiosk.key", str(work / "kiosk.key"))
-    site = site.replace("127.0.0.1:5000", f"127.0.0.1:{server.effective_port}")
-    (work / "nginx.conf").write_text(
-        f"pid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\n"
-        f"http {{\naccess_log off;\nclient_body_temp_path {work}/body;\nproxy_temp_path {work}/proxy;\n{site}\n}}\n"
-    )
-    nginx = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"])
-    deadline = time.monotonic() + 15
-    while True:
-        probe = http.client.HTTPConnection("127.0.0.1", http_port, timeout=1)
-        try:
-            probe.request("GET", "/")
-            break
-        except OSError:
-            assert nginx.poll() is None and time.monotonic() < deadline, (work / "error.log").read_text()
-            time.sleep(0.1)
-        finally:
-            probe.close()
-    yield https_port, http_port, token
-    nginx.terminate()
-    nginx.wait(10)
-    server.close()
+    with served(app) as base:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=kiosk.example.org"]
+            + ["-keyout", str(work / "kiosk.key"), "-out", str(work / "kiosk.pem")],
+            check=True,
+            capture_output=True,
+        )
+        https_port, http_port = free_port(), free_port()
+        site = (PROJECT_ROOT / "docs" / "nginx.conf").read_text()
+        site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl").replace(
+            "listen 80", f"listen 127.0.0.1:{http_port}"
+        )
+        site = site.replace("/etc/ssl/certs/kiosk.pem", str(work / "kiosk.pem"))
+        site = site.replace("/etc/ssl/private/kiosk.key", str(work / "kiosk.key"))
+        site = site.replace("127.0.0.1:5000", base.removeprefix("http://"))
+        (work / "nginx.conf").write_text(
+            f"pid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\n"
+            f"http {{\naccess_log off;\nclient_body_temp_path {work}/body;\nproxy_temp_path {work}/proxy;\n{site}\n}}\n"
+        )
+        nginx = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"])
+        deadline = time.monotonic() + 15
+        while True:
+            probe = http.client.HTTPConnection("127.0.0.1", http_port, timeout=1)
+            try:
+                probe.request("GET", "/")
+                break
+            except OSError:
+                assert nginx.poll() is None and time.monotonic() < deadline, (work / "error.log").read_text()
+                time.sleep(0.1)
+            finally:
+                probe.close()
+        yield https_port, http_port, token
+        nginx.terminate()
+        nginx.wait(10)
 
 
 def request(port, method, path, body=None, headers=None):

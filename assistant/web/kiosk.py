@@ -227,7 +227,9 @@ def show_result(place: Venue, result: checks.Check):
 def _shown_result(place: Venue) -> dict | None:
     """The result on this kiosk's screen now, described in the screen's language; None once it has gone."""
     kept = session.get("result")
-    if not kept or kept.get("venue") != place.slug or time.time() - kept.get("shown", 0) > RESULT_MAX_AGE:
+    if not kept:
+        return None  # nothing to forget: the session is left as it came, so no stale cookie is sent back
+    if kept.get("venue") != place.slug or time.time() - kept.get("shown", 0) > RESULT_MAX_AGE:
         session.pop("result", None)
         return None
     with services.db().session() as s:

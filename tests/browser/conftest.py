@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from pathlib import Path
 
 import pytest
-import waitress
 
 from assistant import create_app
 from assistant.config import PROJECT_ROOT
 from assistant.seeding import seed
 from tests.conftest import ANCHOR, SEEDS
+from tests.servers import served
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -66,22 +65,12 @@ def live_app(tmp_path_factory):
     return app
 
 
-def stop(server) -> None:
-    """Let the requests being answered finish, then close: a kiosk screen's event stream asks every 0.7 s, so a
-    request is often in flight as a test's page closes, and closing under it fails in waitress's thread."""
-    server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
-    server.close()
-
-
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The kiosk served by waitress, as `assistant serve` does, on a free port."""
     # Eight threads: a staff page's help-queue stream holds one for as long as it is open.
-    server = waitress.create_server(live_app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    stop(server)
+    with served(live_app, threads=8) as base:
+        yield base
 
 
 @pytest.fixture

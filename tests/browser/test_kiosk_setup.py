@@ -1,18 +1,15 @@
 """A production kiosk in a real browser: unbound it shows only the set-up screen; staff bind it with its token;
 then a card is checked and logged as that kiosk's, and past its budget of failed lookups it asks for staff."""
 
-import threading
-
 import pytest
-import waitress
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from assistant import create_app, kiosks, residents
 from assistant.models import CheckRecord, HelpRequest
 from assistant.seeding import seed
-from tests.browser.conftest import stop
 from tests.conftest import ANCHOR, REAL_NUMBER, REAL_RESIDENTS_CSV, SEEDS
+from tests.servers import served
 
 pytestmark = pytest.mark.browser
 BUDGET = 3
@@ -34,10 +31,8 @@ def production(tmp_path_factory):
         seed(s, SEEDS, key, ANCHOR, demo=False)
         residents.store(s, residents.read_rows(REAL_RESIDENTS_CSV, key))
         _, token = kiosks.add(s, "metro-door-1", "metro")
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}", app, token
-    stop(server)
+    with served(app) as base:
+        yield base, app, token
 
 
 def test_an_unbound_browser_sees_only_the_set_up_screen(page, production, assert_accessible):

@@ -7,16 +7,16 @@ import time
 import urllib.request
 
 import pytest
-import waitress
 from playwright.sync_api import expect
 
 from assistant import create_app
 from assistant.identity import mask
 from assistant.seeding import seed
 from bench.registry import write_csv
-from tests.browser.conftest import CHROMIUM, stop
+from tests.browser.conftest import CHROMIUM
 from tests.conftest import ADMIN, ANCHOR, DEMO_NUMBERS, SEEDS, STAFF, add_staff
 from tests.portraits import HOPPER, camera_video, open_rgb
+from tests.servers import served
 
 pytestmark = pytest.mark.browser
 
@@ -222,10 +222,8 @@ def own_server(tmp_path):
     with app.extensions["assistant"]["db"].session() as s:
         seed(s, SEEDS, app.config["ID_HASH_KEY"].encode(), ANCHOR, app.extensions["assistant"]["faces"].matcher)
     add_staff(app)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=6)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield app, f"http://127.0.0.1:{server.effective_port}"
-    stop(server)
+    with served(app, threads=6) as base:
+        yield app, base
 
 
 def test_a_100000_row_import_from_the_browser_while_a_kiosk_checks(page, own_server, tmp_path):
