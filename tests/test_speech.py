@@ -156,6 +156,43 @@ def test_pyttsx3_from_many_threads_through_its_one_worker(tmp_path):
     assert valid_seconds(service.audio(ZH, "zh", slow=True)) > valid_seconds(service.audio(ZH, "zh")) * 1.2
 
 
+def test_pyttsx3_says_a_sentence_again_when_its_driver_ended_it_empty(tmp_path, monkeypatch):
+    """pyttsx3's espeak driver once wrote a bare WAV header in CI: the engine tries that sentence once more."""
+    import wave
+
+    import pyttsx3
+
+    class Driver:  # the real voices; each run writes what the driver would, the first time nothing but a header
+        def __init__(self):
+            self.real, self.runs, self.saving = pyttsx3.init(), 0, None
+
+        def getProperty(self, name):
+            return self.real.getProperty(name)
+
+        def setProperty(self, name, value):
+            self.real.setProperty(name, value)
+
+        def save_to_file(self, text, path):
+            self.saving = (text, path)
+
+        def runAndWait(self):
+            self.runs += 1
+            if self.runs == 1:
+                with wave.open(self.saving[1], "wb") as empty:
+                    empty.setnchannels(1)
+                    empty.setsampwidth(2)
+                    empty.setframerate(22050)
+            else:
+                self.real.save_to_file(*self.saving)
+                self.real.runAndWait()
+
+    driver = Driver()
+    monkeypatch.setattr(pyttsx3, "init", lambda: driver)
+    service = SpeechService(tmp_path / "cache", "pyttsx3")
+    assert valid_seconds(service.audio("Please wait here.", "en")) > 0.5
+    assert driver.runs == 2
+
+
 def test_no_engine_means_no_audio_and_a_clear_error(tmp_path):
     service = SpeechService(tmp_path / "cache", "none")
     assert not service.available

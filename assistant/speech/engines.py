@@ -155,8 +155,13 @@ class Pyttsx3Engine(Engine):
                 if voice_id is None:
                     raise SpeechUnavailable(f"no {voice.lang} voice")
                 engine.setProperty("voice", voice_id)
-                engine.save_to_file(text, str(out))
-                engine.runAndWait()
+                for _attempt in range(2):
+                    engine.save_to_file(text, str(out))
+                    engine.runAndWait()
+                    # Now and then pyttsx3's espeak driver ends an utterance with no samples (CI saw it once, the
+                    # first Chinese sentence after English ones); the same sentence again comes out whole.
+                    if _has_audio(out):
+                        break
                 done.put(None)
             except Exception as error:  # noqa: BLE001
                 done.put(error)
@@ -174,8 +179,12 @@ class Pyttsx3Engine(Engine):
             raise SpeechUnavailable("pyttsx3 did not answer") from None
         if error is not None:
             raise error if isinstance(error, SpeechUnavailable) else SpeechUnavailable(type(error).__name__)
-        if not out.exists() or out.stat().st_size <= 44:
+        if not _has_audio(out):
             raise SpeechUnavailable("pyttsx3 wrote no audio")
+
+
+def _has_audio(wav: Path) -> bool:
+    return wav.exists() and wav.stat().st_size > 44  # more than a WAV header
 
 
 def pick(name: str | None) -> Engine:
