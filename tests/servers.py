@@ -30,7 +30,7 @@ PG_CLUSTER = str(PROJECT_ROOT / "tools" / "pg-cluster")
 @contextmanager
 def served(app, threads: int = 4) -> Iterator[str]:
     """The app on waitress (as `assistant serve --server waitress` runs it) in a thread, on a free port; yields its
-    address. Stopping lets the requests in hand finish, then ends the server's loop, then closes its sockets: a kiosk
+    address. Stopping lets the requests in hand finish, then ends the server's loop, then closes every socket: a kiosk
     screen's event stream asks every 0.7 s, and closing sockets under the running loop fails in its thread."""
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
     ending = threading.Event()
@@ -48,6 +48,7 @@ def served(app, threads: int = 4) -> Iterator[str]:
         ending.set()
         thread.join(5)
         server.close()
+        wasyncore.close_all(server._map)  # connections still open (a screen's stream the test left): closed too
 
 
 def free_port() -> int:
