@@ -81,6 +81,7 @@ def axe():
     source = AXE.read_text()
 
     def run(page) -> list[dict]:
+        page.wait_for_load_state("load")  # judged as it is seen: with its style sheet
         page.evaluate(source)  # injected through the debugger, so the page's strict CSP does not block it
         result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
         return [{"id": v["id"], "targets": [n["target"] for n in v["nodes"]]} for v in result["violations"]]

@@ -89,6 +89,7 @@ def test_the_on_screen_keypad_and_the_error_summary(page, live_server, lang, ass
 
 def tab_to(page, predicate_js: str, limit: int = 40):
     """Press Tab until the focused element matches; check focus is always visible on the way."""
+    page.wait_for_load_state("load")  # as a person sees it: the heading can be there before the style sheet is
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(
