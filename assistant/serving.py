@@ -23,8 +23,8 @@ from multiprocessing.connection import wait
 
 log = logging.getLogger(__name__)
 RESTART_PAUSE = 0.5  # seconds before a dead worker's replacement starts
-# Seconds a worker has, once told to stop, to finish the requests in hand; then it is killed. A staff page's event
-# stream would otherwise hold a stop for minutes, and a worker told to stop while it was still starting can miss it.
+# Seconds a worker has, once told to stop, to finish the requests in hand; then it is killed. Otherwise a staff page's
+# event stream would hold a stop for minutes, and a worker that never stops (CI saw one once) would hold it for ever.
 STOP_GRACE = 8
 
 
