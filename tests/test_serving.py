@@ -13,12 +13,7 @@ import pytest
 
 from assistant.serving import STOP_GRACE
 from tests.conftest import CARDS, cli_token
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import free_port
 
 
 def post_check(port: int, number: str, token: str) -> dict:

@@ -14,8 +14,7 @@ from assistant import create_app, kiosks
 from assistant.config import PROJECT_ROOT
 from assistant.seeding import seed
 from tests.conftest import ANCHOR, SEEDS
-from tests.servers import served
-from tests.test_serving import free_port
+from tests.servers import free_port, served
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
