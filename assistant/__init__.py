@@ -1,60 +1,13 @@
-"""The assistant: a check-in kiosk that lets people without smartphones show their (simulated) health status."""
+"""The assistant: a check-in kiosk that lets people without smartphones show their (simulated) health status.
 
-from __future__ import annotations
-
-import secrets
-
-from flask import Flask
-from jinja2 import StrictUndefined
-
-from . import config as settings
-from . import faces
-from .db import Database
-from .faces.enrolment import Recogniser
-from .seeding import demo_cards, demo_faces
-from .speech import SpeechService
-from .texts import Texts
+Kept empty on purpose: importing a part (the reader bridge on a kiosk computer, say) loads only that part. The app
+factory is `assistant.app.create_app`, also reachable as `assistant.create_app`.
+"""
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """The application factory: settings, database, words, then one blueprint per area."""
-    config = settings.load(test_config)
-    root = settings.PROJECT_ROOT
-    app = Flask(
-        __name__,
-        instance_path=str(config["INSTANCE_PATH"]),
-        template_folder=str(root / "templates"),
-        static_folder=str(root / "static"),
-    )
-    app.config.update(
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # a camera frame, base64-encoded in JSON, with room to spare
-        MAX_FORM_MEMORY_SIZE=64 * 1024,  # a kiosk form's text fields; pictures go to the upload, bounded apart
-        BABEL_TRANSLATION_DIRECTORIES=str(root / "assistant" / "translations"),
-        # The kiosk's forms carry a token for a day: a screen left open overnight starts again, calmly.
-        WTF_CSRF_TIME_LIMIT=24 * 3600,
-    )
-    app.config.update(config)
-    app.config["SESSION_COOKIE_SECURE"] = app.config["HTTPS"]
-    if app.config.get("TESTING"):
-        app.jinja_env.undefined = StrictUndefined
+def __getattr__(name: str):
+    if name == "create_app":
+        from .app import create_app
 
-    database = Database(app.config["DATABASE_URL"])
-    database.prepare()
-    app.extensions["assistant"] = {
-        "db": database,
-        "texts": Texts.load(app.config["SEEDS_DIR"]),
-        "demo_cards": demo_cards(app.config["SEEDS_DIR"]),
-        "demo_faces": demo_faces(app.config["SEEDS_DIR"]),
-        "speech": SpeechService(
-            app.config["SPEECH_CACHE"], app.config["SPEECH_ENGINE"], max_bytes=app.config["SPEECH_CACHE_MB"] << 20
-        ),
-        "faces": Recogniser(faces.choose(app.config["FACE_MATCHER"]), app.config["FACE_THRESHOLD"]),
-        "instance_id": secrets.token_hex(4),  # keeps this app's rate-limit counts apart from another app's
-    }
-
-    from .web import setup
-
-    setup(app)
-    return app
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,19 +10,19 @@ import threading
 import time
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from types import SimpleNamespace
 
 from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from . import identity, pass_office, passes
-from .clock import SHANGHAI, from_storage, to_storage
+from . import help_requests, identity, passes
+from .clock import SHANGHAI, from_storage, stored_now, to_storage
 from .models import CheckRecord, Resident, Venue, facts_of
+from .passes import office as pass_office
 from .problems import Problem
 from .rules import Outcome, Reason, assess
-from .staff import help_requests
 from .texts import Texts, format_moment
 
 METHODS = ("id_card", "pass", "face")  # the ways in the API's checks take
@@ -165,7 +165,7 @@ def _assess_and_log(
     if held is not None:
         outcome = Outcome(outcome.status, "refer", (Reason(held),))
     values = {
-        "checked_at": to_storage(datetime.now(UTC)),
+        "checked_at": stored_now(),
         "validation_at": to_storage(at),
         "venue": place.slug,
         "method": method,

@@ -33,3 +33,14 @@ def to_storage(moment: datetime | None) -> datetime | None:
 
 def from_storage(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.replace(tzinfo=UTC)
+
+
+def stored_now() -> datetime:
+    """The real time now, as the registry stores times (naive UTC): when a row was written, not the checks' clock."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def label(setting: str | None, chosen_by: str | None = None) -> str:
+    """Which clock a check ran on, as the check log records it: `chosen_by` ("demo", "operator") when the caller
+    named the moment, "demo" while the demo clock is set, else "real"."""
+    return chosen_by or ("demo" if setting else "real")

@@ -9,12 +9,13 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from .clock import stored_now
 from .models import Kiosk, Venue
+from .problems import Problem
 
 TOKEN_PREFIX = "hck_"  # recognisable in a config file or a leaked paste, so it can be found and revoked
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -22,12 +23,8 @@ SEEN_EVERY = 60  # seconds: "last seen" is written at most this often per kiosk 
 _last_seen: dict[tuple[str, int], float] = {}
 
 
-class KioskError(ValueError):
-    """`code` is kiosk_name_invalid, kiosk_name_taken, kiosk_unknown or venue_unknown."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class KioskError(Problem):
+    """`code` is kiosk_name_invalid, kiosk_name_taken, kiosk_unknown or kiosk_venue_unknown."""
 
 
 @dataclass(frozen=True)
@@ -54,12 +51,12 @@ def add(session: Session, name: str, venue: str, *, demo: bool = False) -> tuple
     if not NAME.match(name or ""):
         raise KioskError("kiosk_name_invalid")
     if session.get(Venue, venue) is None:
-        raise KioskError("venue_unknown")
+        raise KioskError("kiosk_venue_unknown")
     if session.scalar(select(Kiosk).where(Kiosk.name == name)) is not None:
         raise KioskError("kiosk_name_taken")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     kiosk = Kiosk(
-        name=name, venue=venue, token_hash=token_hash(token), created_at=_utcnow(), revoked_at=None, demo=demo
+        name=name, venue=venue, token_hash=token_hash(token), created_at=stored_now(), revoked_at=None, demo=demo
     )
     session.add(kiosk)
     session.flush()
@@ -72,7 +69,7 @@ def revoke(session: Session, name: str) -> Kiosk:
     if kiosk is None:
         raise KioskError("kiosk_unknown")
     if kiosk.revoked_at is None:
-        kiosk.revoked_at = _utcnow()
+        kiosk.revoked_at = stored_now()
     return kiosk
 
 
@@ -119,7 +116,7 @@ def _seen(session: Session, kiosk_id: int) -> None:
     if now - _last_seen.get(key, -SEEN_EVERY) < SEEN_EVERY:
         return
     _last_seen[key] = now
-    session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_seen_at=_utcnow()))
+    session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_seen_at=stored_now()))
 
 
 def ensure_demo_kiosks(session: Session) -> dict[str, str]:
@@ -130,7 +127,3 @@ def ensure_demo_kiosks(session: Session) -> dict[str, str]:
             kiosk, token = add(session, demo_name(slug), slug, demo=True)
             made[kiosk.name] = token
     return made
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)

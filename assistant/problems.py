@@ -55,6 +55,33 @@ CODES: dict[str, Code] = {
     "registry_unavailable": Code(503, "kiosk"),
 }
 
+# Problems of the staff and admin tools (the console and the command line), never answered by the API: the same
+# exception type and the same words (seeds/texts.toml), outside the API's document.
+OFFICE_CODES: dict[str, Code] = {
+    code: Code(400, area)
+    for area, names in {
+        "kiosk": ("kiosk_name_invalid", "kiosk_name_taken", "kiosk_venue_unknown", "kiosk_unknown"),
+        "account": (
+            "username_invalid",
+            "username_taken",
+            "password_too_short",
+            "password_too_long",
+            "role_invalid",
+            "account_unknown",
+        ),
+        "resident": ("resident_unknown", "consent_missing"),
+        "help": ("help_unknown",),
+        "venue_policy": (
+            "venue_policy_invalid",
+            "venue_allowed_none",
+            "venue_test_hours_invalid",
+            "venue_doses_invalid",
+            "venue_face_with_card_invalid",
+        ),
+    }.items()
+    for code in names
+}
+
 
 def codes(area: str) -> tuple[str, ...]:
     return tuple(code for code, spec in CODES.items() if spec.area == area)
@@ -64,7 +91,7 @@ class Problem(Exception):
     """A check or request that cannot go ahead. `code` is a key of CODES; `details` fill in its message."""
 
     def __init__(self, code: str, **details):
-        if code not in CODES:
+        if code not in CODES and code not in OFFICE_CODES:
             raise KeyError(f"unregistered problem code {code!r}")
         super().__init__(code)
         self.code = code
@@ -72,4 +99,4 @@ class Problem(Exception):
 
     @property
     def status(self) -> int:
-        return CODES[self.code].status
+        return (CODES.get(self.code) or OFFICE_CODES[self.code]).status

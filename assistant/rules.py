@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 RISK_WINDOW = timedelta(days=14)
 # Most serious first: the order reasons are listed in.
+STATUSES = ("green", "yellow", "red", "unknown")  # a resident's health-code status, in the order staff see them
 STATUS_REASONS = ("quarantine", "positive_test", "high_risk_area", "medium_risk_area")
 RED_REASONS = frozenset(STATUS_REASONS[:3])
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,44 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import identity, kiosks, residents
+from .cards import demo_cards, read_toml
 from .faces import enrolment
 from .models import Kiosk, Resident, StaffAccount, Venue
 from .staff import accounts
-
-
-def _toml(path: Path) -> dict:
-    with open(path, "rb") as f:
-        return tomllib.load(f)
-
-
-@dataclass(frozen=True)
-class DemoCard:
-    """A card lying on the simulated reader. Its number stays on the server; pages name it by position."""
-
-    number: str
-    scenario: dict
-    name: str = ""  # as the card's chip holds it (the demo resident's name)
-    chip: Path | None = None  # the chip photo, 102 x 126, as a reader's decoder gives it
-
-    def __repr__(self) -> str:
-        return f"DemoCard({self.scenario['en']!r})"
-
-
-def demo_cards(seeds_dir: Path) -> list[DemoCard]:
-    names = {row["id_number"]: row["name"] for row in _demo_rows(seeds_dir)}
-    return [
-        DemoCard(c["id_number"], c["scenario"], c.get("name", names.get(c["id_number"], "")), _chip(seeds_dir, c))
-        for c in _toml(seeds_dir / "demo.toml")["cards"]
-    ]
-
-
-def _chip(seeds_dir: Path, card: dict) -> Path | None:
-    return seeds_dir / card["chip"] if card.get("chip") else None
-
-
-def _demo_rows(seeds_dir: Path) -> list[dict]:
-    with open(seeds_dir / "demo_residents.csv", newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 @dataclass(frozen=True)
@@ -68,7 +32,7 @@ class DemoFace:
 def demo_faces(seeds_dir: Path) -> list[DemoFace]:
     return [
         DemoFace(seeds_dir / f["photo"], f["scenario"], f.get("id_number"))
-        for f in _toml(seeds_dir / "demo.toml").get("faces", [])
+        for f in read_toml(seeds_dir / "demo.toml").get("faces", [])
     ]
 
 
@@ -110,7 +74,7 @@ def seed_faces(session: Session, seeds_dir: Path, hash_key: bytes, matcher, toda
 def seed_venues(session: Session, seeds_dir: Path, demo: bool = False) -> int:
     """The venues and their entry policies from venues.toml. Face search alone is off unless the file turns it on,
     or this is the demo (where every venue shows the face check)."""
-    for slug, spec in _toml(seeds_dir / "venues.toml").items():
+    for slug, spec in read_toml(seeds_dir / "venues.toml").items():
         venue = session.get(Venue, slug) or Venue(slug=slug)
         venue.name_en, venue.name_zh = spec["name"]["en"], spec["name"]["zh"]
         venue.allowed_statuses = ",".join(spec.get("allowed_statuses", ["green"]))
@@ -121,12 +85,12 @@ def seed_venues(session: Session, seeds_dir: Path, demo: bool = False) -> int:
         if venue.face_with_card not in ("off", "offer", "require"):
             raise ValueError(f"venues.toml: {slug}'s face_with_card is off, offer or require")
         session.add(venue)
-    return len(_toml(seeds_dir / "venues.toml"))
+    return len(read_toml(seeds_dir / "venues.toml"))
 
 
 def venue_from_seeds(seeds_dir: Path, slug: str) -> Venue | None:
     """A venue as venues.toml describes it, not read from the database (for a screen shown while it is down)."""
-    spec = _toml(seeds_dir / "venues.toml").get(slug)
+    spec = read_toml(seeds_dir / "venues.toml").get(slug)
     if spec is None:
         return None
     return Venue(slug=slug, name_en=spec["name"]["en"], name_zh=spec["name"]["zh"], allowed_statuses="green")
@@ -141,7 +105,7 @@ def seed(session: Session, seeds_dir: Path, hash_key: bytes, now: datetime, matc
     venues = seed_venues(session, seeds_dir, demo)
     if not demo:
         return {"venues": venues, "residents_added": 0, "residents_updated": 0, "faces_enrolled": 0, "kiosks": {}}
-    anchor = _toml(seeds_dir / "demo.toml")["anchor"]
+    anchor = read_toml(seeds_dir / "demo.toml")["anchor"]
     rows = residents.read_rows((seeds_dir / "demo_residents.csv").read_text(encoding="utf-8"), hash_key)
     # Whole hours, so the demo's times keep the round minutes they were written with.
     residents.shift(rows, timedelta(hours=(now - anchor) // timedelta(hours=1)))

@@ -111,7 +111,7 @@ def _granian(host: str, port: int, threads: int, workers: int) -> None:
 def _run(listener: socket.socket | None, host: str, port: int, threads: int) -> None:
     import waitress
 
-    from . import create_app
+    from .app import create_app
 
     if listener is not None:
         _stop_with_parent()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def app():
-    from . import create_app, logs
+    from . import logs
+    from .app import create_app
 
     logs.configure()
     return create_app()

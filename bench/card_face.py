@@ -18,7 +18,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant import card_face, reads  # noqa: E402
+from assistant.cards import face_step as card_face  # noqa: E402
+from assistant.cards import reads
 from assistant.config import DEFAULT_CARD_FACE_THRESHOLD  # noqa: E402
 from assistant.faces import choose, liveness  # noqa: E402
 from tests import heads  # noqa: E402

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from PIL import Image, ImageFilter
 
-from assistant import images, pass_card, passes
+from assistant import images, passes
+from assistant.passes import card as pass_card
 
 TARGET_MS = 20
 

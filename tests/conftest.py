@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from assistant import create_app
+from assistant.cards import demo_cards
 from assistant.config import PROJECT_ROOT
-from assistant.seeding import demo_cards, seed
+from assistant.seeding import seed
 
 # The tests run the demo unless a test says otherwise (production tests pass {"DEMO": False} or drop the variable).
 os.environ["ASSISTANT_DEMO"] = "1"

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from assistant import card_face, reads
+from assistant.cards import face_step as card_face
+from assistant.cards import reads
 from assistant.config import DEFAULT_CARD_FACE_THRESHOLD
 from assistant.faces import choose, liveness
 from assistant.models import CardRead, CheckRecord, HelpRequest

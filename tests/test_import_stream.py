@@ -10,10 +10,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from assistant import importing
 from assistant.identity import keyed_hash
 from assistant.models import Resident
-from assistant.residents import COLUMNS, ImportRejected
+from assistant.residents import COLUMNS, ImportRejected, importing
 from bench.registry import number, row, write_csv
 from tests.conftest import run_cli
 

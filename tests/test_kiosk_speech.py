@@ -6,7 +6,7 @@ from html import unescape
 import pytest
 
 from assistant import create_app
-from assistant.web.spoken import fixed_prompts
+from assistant.web.kiosk.spoken import fixed_prompts
 from tests.conftest import run_cli
 
 SCREENS = {
@@ -24,7 +24,7 @@ def visible_text(html: str) -> str:
 
 
 def spoken_text(app, screen, lang, **kwargs):
-    from assistant.web import spoken
+    from assistant.web.kiosk import spoken
 
     with app.test_request_context(), __import__("flask_babel").force_locale(lang):
         return spoken.script(screen, lang, **kwargs)

@@ -10,8 +10,10 @@ from datetime import timedelta
 import pytest
 from PIL import Image, ImageFilter
 
-from assistant import checks, images, pass_card, pass_office, passes
+from assistant import checks, images, passes
 from assistant.passes import ALPHABET, PREFIX, Keys, PassError
+from assistant.passes import card as pass_card
+from assistant.passes import office as pass_office
 from tests.conftest import ANCHOR
 
 TODAY = ANCHOR.date()

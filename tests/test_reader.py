@@ -244,7 +244,7 @@ def test_reader_run_with_the_simulated_driver_reads_a_card_typed_on_its_input(cl
 def test_a_card_tapped_on_the_screen_is_never_offered_to_another_screen_of_the_kiosk(app, monkeypatch):
     """The simulated reader's read is taken by the screen that tapped it as it is written: another screen of the
     same kiosk, listening for reads at that very moment, cannot take it first (CI once saw that race)."""
-    from assistant.web import kiosk_reads
+    from assistant.web.kiosk import reads as kiosk_reads
 
     tapping, listening = app.test_client(), app.test_client()
     heard = []

@@ -45,7 +45,7 @@ def test_hear_why_speaks_the_logged_reasons(app, client):
     with app.test_request_context():
         from flask_babel import force_locale
 
-        from assistant.web import spoken
+        from assistant.web.kiosk import spoken
 
         with app.extensions["assistant"]["db"].session() as s, force_locale("en"):
             record = s.scalars(select(CheckRecord)).one()

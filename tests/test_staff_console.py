@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from assistant import passes
 from assistant.clock import SHANGHAI
 from assistant.models import AuditEntry, FaceEnrolment, HelpRequest, Kiosk, PassRecord, Resident, ResidentChange, Venue
-from assistant.pass_office import token_of
+from assistant.passes.office import token_of
 from tests.conftest import ADMIN, ANCHOR, DEMO_NUMBERS, SEEDS, bearer, signed_in
 
 
@@ -316,8 +316,8 @@ def _finished(client, job: str) -> dict:
 def test_a_referral_and_its_help_request_are_written_together_or_not_at_all(staff_app, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
+    from assistant import help_requests
     from assistant.models import CheckRecord
-    from assistant.staff import help_requests
 
     def gone(*_args, **_kwargs):
         raise OperationalError("INSERT INTO help_request", {}, Exception("the database went away"))
@@ -342,7 +342,7 @@ def test_a_referral_and_its_help_request_are_written_together_or_not_at_all(staf
 def test_the_queue_stream_ends_quietly_while_the_registry_is_away(staff_app, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    from assistant.staff import help_requests
+    from assistant import help_requests
 
     desk = signed_in(staff_app)
 

@@ -4,34 +4,17 @@ who agreed to be enrolled. Two matchers stand behind one interface: dlib's (real
 from __future__ import annotations
 
 import importlib.util
-from typing import Protocol
 
 import numpy as np
-from PIL import Image
 
 from .. import images
-from ..problems import Problem, codes
+from ..problems import codes
+from .matcher import ENCODING_SIZE, FaceProblem, Matcher, MatcherUnavailable
 
+__all__ = ["ENCODING_SIZE", "FaceProblem", "Matcher", "MatcherUnavailable"]
 ERROR_CODES = codes("face")
 MATCHERS = ("auto", "dlib", "simulated")
-ENCODING_SIZE = 128
 FRAME_SIDE = 1280  # frames are reduced to this before looking for a face; a face at the kiosk stays far above 80 px
-
-
-class FaceProblem(Problem):
-    """A face check that cannot go ahead: `code` is face_none, face_several or face_no_match."""
-
-
-class MatcherUnavailable(RuntimeError):
-    """The real matcher was asked for on a machine without dlib or its models."""
-
-
-class Matcher(Protocol):
-    name: str  # "dlib" or "simulated": shown to staff and written into the check log
-
-    def encode(self, picture: Image.Image) -> np.ndarray:
-        """The 128 numbers for the one face in an RGB picture; FaceProblem when there is none or several."""
-        ...
 
 
 def dlib_available() -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from . import FaceProblem, MatcherUnavailable
+from .matcher import FaceProblem, MatcherUnavailable
 
 # A second face counts only when the detector is nearly as sure of it as of the first. Measured on the test portraits:
 # real faces score 0.3 to 1.7; a badge, a patch or a pattern on clothing scores 0.01 to 0.5, well under half the

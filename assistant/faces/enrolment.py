@@ -5,29 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import identity
-from ..clock import to_storage
+from .. import residents
+from ..clock import stored_now
 from ..models import FaceEnrolment, Resident
+from ..problems import Problem
 from . import FaceProblem, Matcher, encode_photo
 from .gallery import GalleryCache, bump_version
 
 
-class EnrolmentError(Exception):
+class EnrolmentError(Problem):
     """`code` is consent_missing or resident_unknown."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def _resident(session: Session, id_text: str, hash_key: bytes, today) -> Resident:
-    number = identity.parse(id_text, today=today).number
-    resident = session.scalars(
-        select(Resident).where(Resident.id_hash == identity.keyed_hash(number, hash_key))
-    ).one_or_none()
+    resident = residents.by_number(session, id_text, hash_key, today)
     if resident is None:
         raise EnrolmentError("resident_unknown")
     return resident
@@ -73,7 +66,7 @@ def enroll_resident(
     enrolment = resident.face or FaceEnrolment(resident_id=resident.id)
     enrolment.matcher = matcher.name
     enrolment.encoding = encoding.astype(np.float32).tobytes()
-    enrolment.consented_at = to_storage(datetime.now(UTC))
+    enrolment.consented_at = stored_now()
     enrolment.consent_by = consent_by[:100]
     enrolment.requested_by = (requested_by or None) and requested_by[:100]
     enrolment.photo = photo if keep_photo else None

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..models import FaceEnrolment, FaceGalleryVersion
-from . import ENCODING_SIZE
+from .matcher import ENCODING_SIZE
 
 
 class Gallery:

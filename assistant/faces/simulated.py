@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from . import FaceProblem
+from .matcher import FaceProblem
 
 GRID = (16, 8)  # 16 x 8 = 128 numbers, the same shape as a real face encoding
 BLANK_SPREAD = 6.0  # grey levels: a picture flatter than this has nothing in it

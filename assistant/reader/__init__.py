@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..reads import Card
+from ..cards import Card
 
 POLL_SECONDS = 0.25
 LIFTED_AFTER = 3  # polls in a row that find no card: then the card has been lifted (3 x 0.25 s)

@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 
-from ..reads import Card
+from ..cards import Card
 from . import POLL_SECONDS, Fault, Placement
 
 TIMEOUT = 10

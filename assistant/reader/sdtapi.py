@@ -11,7 +11,7 @@ import ctypes
 import ctypes.util
 import re
 
-from ..reads import Card
+from ..cards import Card
 from . import DriverUnavailable, Fault
 
 OK = 0x90  # SDT_OpenPort, SDT_SelectIDCard and SDT_ReadBaseMsg: done

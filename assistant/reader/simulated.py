@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import seeding
-from ..reads import Card
+from ..cards import Card, demo_cards
 
 
 class SimulatedReader:
     """A reader whose "card" is whichever demo card was last placed on it (`place`), until it is lifted."""
 
     def __init__(self, seeds_dir: Path):
-        self.cards = seeding.demo_cards(seeds_dir)
+        self.cards = demo_cards(seeds_dir)
         self._placed: Card | None = None
 
     def card(self, number: int) -> Card:

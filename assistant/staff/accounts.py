@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..clock import stored_now
 from ..models import StaffAccount
+from ..problems import Problem
 
 ROLES = ("staff", "admin")  # staff help, look up and print; admins also manage accounts, venues and kiosks
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -21,20 +22,16 @@ _hasher = PasswordHasher()
 _NOBODY = _hasher.hash("no account has this password")
 
 
-class AccountError(ValueError):
+class AccountError(Problem):
     """`code` is username_invalid, username_taken, password_too_short, password_too_long, role_invalid or
     account_unknown."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError("password_too_short")
+        raise AccountError("password_too_short", n=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        raise AccountError("password_too_long")
+        raise AccountError("password_too_long", n=MAX_PASSWORD)
 
 
 def add(session: Session, username: str, password: str, role: str, *, demo: bool = False) -> StaffAccount:
@@ -47,7 +44,7 @@ def add(session: Session, username: str, password: str, role: str, *, demo: bool
     if session.scalar(select(StaffAccount.id).where(StaffAccount.username == username)) is not None:
         raise AccountError("username_taken")
     account = StaffAccount(
-        username=username, password_hash=_hasher.hash(password), role=role, created_at=_utcnow(), demo=demo
+        username=username, password_hash=_hasher.hash(password), role=role, created_at=stored_now(), demo=demo
     )
     session.add(account)
     session.flush()
@@ -60,7 +57,7 @@ def disable(session: Session, username: str) -> StaffAccount:
     if account is None:
         raise AccountError("account_unknown")
     if account.disabled_at is None:
-        account.disabled_at = _utcnow()
+        account.disabled_at = stored_now()
     return account
 
 
@@ -86,13 +83,9 @@ def authenticate(session: Session, username: str, password: str) -> StaffAccount
         return None
     if _hasher.check_needs_rehash(account.password_hash):  # the hasher's settings were raised since
         account.password_hash = _hasher.hash(password)
-    account.last_login_at = _utcnow()
+    account.last_login_at = stored_now()
     return account
 
 
 def all_accounts(session: Session) -> list[StaffAccount]:
     return list(session.scalars(select(StaffAccount).order_by(StaffAccount.username)))
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..clock import stored_now
 from ..models import AuditEntry
 
 # What staff can do, as the audit log names it.
@@ -41,7 +42,7 @@ def record(session: Session, actor: str, action: str, masked_id: str | None = No
         raise KeyError(f"unknown audit action {action!r}")
     session.add(
         AuditEntry(
-            at=datetime.now(UTC).replace(tzinfo=None),
+            at=stored_now(),
             actor=actor[:64],
             action=action,
             masked_id=masked_id,

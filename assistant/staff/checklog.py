@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from ..checks import LOGGED_METHODS as METHODS
 from ..clock import SHANGHAI, from_storage
 from ..models import CheckRecord
+from ..rules import STATUSES
 
-STATUSES = ("green", "yellow", "red", "unknown")
 DECISIONS = ("admit", "refer")
 PAGE = 100
 CSV_COLUMNS = (

@@ -8,15 +8,15 @@ import json
 import logging
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import update
 
-from .. import importing
+from ..clock import stored_now
 from ..db import Database
 from ..models import ImportJob
-from ..residents import ImportRejected
+from ..residents import ImportRejected, importing
 from . import audit
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ STALE = timedelta(minutes=5)  # a running job not heard from this long died with
 def start(db: Database, path: Path, actor: str, hash_key: bytes) -> int:
     """Start importing the uploaded file at `path` (removed when done); returns the job's id at once."""
     with db.session() as s:
-        job = ImportJob(started_at=_utcnow(), started_by=actor, stage="checking", updated_at=_utcnow())
+        job = ImportJob(started_at=stored_now(), started_by=actor, stage="checking", updated_at=stored_now())
         s.add(job)
         s.flush()
         job_id = job.id
@@ -62,7 +62,7 @@ def run(db: Database, job_id: int, path: Path, actor: str, hash_key: bytes) -> N
 def status(db: Database, job_id: int) -> ImportJob | None:
     with db.session() as s:
         job = s.get(ImportJob, job_id)
-        if job is not None and job.outcome is None and _utcnow() - job.updated_at > STALE:
+        if job is not None and job.outcome is None and stored_now() - job.updated_at > STALE:
             job.outcome, job.stage = "failed", "finished"
         if job is not None:
             s.expunge(job)
@@ -75,7 +75,7 @@ def problems(job: ImportJob) -> list[tuple[int, str, str]]:
 
 def _write(db: Database, job_id: int, **values) -> None:
     with db.session() as s:
-        s.execute(update(ImportJob).where(ImportJob.id == job_id).values(updated_at=_utcnow(), **values))
+        s.execute(update(ImportJob).where(ImportJob.id == job_id).values(updated_at=stored_now(), **values))
 
 
 def _finish(db: Database, job_id: int, actor: str, outcome: str, **values) -> None:
@@ -85,7 +85,3 @@ def _finish(db: Database, job_id: int, actor: str, outcome: str, **values) -> No
         detail = f"rejected: {len(json.loads(values['problems'])) + values['unlisted']} problem(s)"
     with db.session() as s:
         audit.record(s, actor, "import", detail=detail)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)

@@ -3,15 +3,16 @@ simulated authority's facts with a history of who changed what, and delete (face
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import identity, pass_office
-from ..clock import SHANGHAI, from_storage, to_storage
+from .. import identity, residents
+from ..clock import SHANGHAI, from_storage, stored_now, to_storage
 from ..faces.gallery import bump_version
 from ..models import PassRecord, Resident, ResidentChange
+from ..passes import office as pass_office
 from ..residents import COLUMNS, TIME_COLUMNS, check_facts
 
 FIELDS = tuple(c for c in COLUMNS if c != "id_number")  # what staff may change: all but the number
@@ -28,8 +29,7 @@ class RecordProblems(ValueError):
 
 def find_by_number(session: Session, id_text: str, hash_key: bytes) -> Resident | None:
     """Raises identity.IdNumberError for a number that cannot be one."""
-    number = identity.parse(id_text).number
-    return session.scalar(select(Resident).where(Resident.id_hash == identity.keyed_hash(number, hash_key)))
+    return residents.by_number(session, id_text, hash_key)
 
 
 def find_by_name(session: Session, text: str) -> list[Resident]:
@@ -55,7 +55,7 @@ def add(session: Session, id_text: str, form: dict, hash_key: bytes, actor: str)
     number = identity.parse(id_text).number
     values = checked(form)
     id_hash = identity.keyed_hash(number, hash_key)
-    if session.scalar(select(Resident.id).where(Resident.id_hash == id_hash)) is not None:
+    if residents.known(session, id_hash):
         raise RecordProblems({"id_number": "exists"})
     resident = Resident(id_hash=id_hash, masked_id=identity.mask(number), **values)
     session.add(resident)
@@ -117,7 +117,7 @@ def _note(session: Session, resident_id: int, actor: str, field: str, old, new) 
     session.add(
         ResidentChange(
             resident_id=resident_id,
-            changed_at=datetime.now(UTC).replace(tzinfo=None),
+            changed_at=stored_now(),
             actor=actor,
             field=field,
             old=None if old is None else str(old)[:200],

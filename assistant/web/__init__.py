@@ -6,22 +6,16 @@ from flask import Flask, current_app
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (
-    api,
-    errors,
-    kiosk,
-    kiosk_card_face,  # noqa: F401 (its routes join the kiosk blueprint)
-    kiosk_face,  # noqa: F401 (its routes join the kiosk blueprint)
-    kiosk_help,  # noqa: F401 (its routes join the kiosk blueprint)
-    kiosk_reads,  # noqa: F401 (its routes join the kiosk blueprint)
-    kiosk_setup,
-    limits,
-    operations,
-    pages,
-    preferences,
-    reviewer,
-    staff,
+from . import api, errors, kiosk, limits, operations, pages, preferences, reviewer, staff
+from .kiosk import card_face, face, help, reads, screens, speech  # noqa: F401 (their routes join the kiosk blueprint)
+from .kiosk import setup as kiosk_setup
+from .staff import (  # noqa: F401 (their routes join the staff blueprint)
+    admin,
+    auth,
+    checklog,
+    residents,  # noqa: F401
 )
+from .staff import help as staff_help  # noqa: F401
 from .staff import imports as staff_imports
 
 csrf = CSRFProtect()

@@ -9,7 +9,8 @@ import json
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import checks, clock, identity, images, passes, reads
+from .. import checks, clock, identity, images, passes
+from ..cards import reads
 from ..problems import Problem
 from ..texts import LANGUAGES
 from . import device, limits, services
@@ -94,8 +95,7 @@ def _run(body: dict, kiosk) -> checks.Check:
         at = clock.parse_time(moment) if moment is not None else services.now()
     except (TypeError, ValueError, AttributeError):
         raise checks.CheckError("at_invalid") from None
-    demo_clock = moment is not None or current_app.config["VALIDATION_AT"]
-    source = checks.Source(channel="api", kiosk=kiosk.name, clock="demo" if demo_clock else "real")
+    source = services.check_source("api", kiosk.name, "demo" if moment is not None else None)
     with services.db().statements() as s:  # reads, then the one log line: each statement whole on its own
         if method == "pass":
             token = _pass_token(body)
@@ -167,7 +167,7 @@ def create_read():
                 hash_key=services.hash_key(),
                 matcher=services.faces().matcher,
                 secret=services.chip_key(),
-                source=checks.Source(channel="reader", kiosk=kiosk.name, clock=_clock()),
+                source=services.check_source("reader", kiosk.name),
             )
             answer = {"read": read.id, "state": read.state, **({"error": read.error} if read.error else {})}
             result = checks.load(s, read.check_id) if read.check_id else None
@@ -180,10 +180,6 @@ def create_read():
             result, services.texts(), result.language or current_app.config["DEFAULT_LANGUAGE"]
         )
     return jsonify(answer), 201
-
-
-def _clock() -> str:
-    return "demo" if current_app.config["VALIDATION_AT"] else "real"
 
 
 @bp.get("/openapi.json")

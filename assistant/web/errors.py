@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from . import device, outage, services
+from . import busy, device, outage, services
 
 log = logging.getLogger(__name__)
 # HTTP statuses the API answers with a code of the problem registry (problems.CODES).
@@ -69,9 +69,7 @@ def init_app(app: Flask) -> None:
     def too_many(error: HTTPException):
         venue = (request.view_args or {}).get("venue")
         if request.blueprint == "kiosk" and venue:
-            from .kiosk import busy_page
-
-            return busy_page(venue)
+            return busy.kiosk_page("too_many_checks", venue)
         return _page(429, "bad_request")
 
     @app.errorhandler(HTTPException)
@@ -96,7 +94,7 @@ def init_app(app: Flask) -> None:
             return response, status
         if request.blueprint == "kiosk" and (request.view_args or {}).get("venue"):
             try:
-                return outage.kiosk_page()
+                return busy.kiosk_page(outage.CODE)
             except SQLAlchemyError:
                 pass  # a venue this process has never shown: the plain page below
         return _page(503, "unavailable")

@@ -17,8 +17,8 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
+from .. import help_requests
 from ..problems import CODES, Problem
-from ..staff import help_requests
 from . import device, services
 
 log = logging.getLogger(__name__)

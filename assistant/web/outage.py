@@ -1,4 +1,4 @@
-"""While the registry is out of reach: what a kiosk screen may still use, and the screen that asks for staff.
+"""While the registry is out of reach: what a kiosk screen may still use (the busy screen is busy.py).
 
 A kiosk's venue and its own identity are read from the database on every request (so that a change or a
 revocation takes effect at once). Each read that succeeds is also remembered here, per process; the remembered
@@ -12,10 +12,9 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import preferences, services
+from . import services
 
 T = TypeVar("T")
 CODE = "registry_unavailable"
@@ -43,15 +42,3 @@ def remembered(key: tuple, load: Callable[[], T], otherwise: Callable[[], T | No
             _known.clear()
         _known[scoped] = value
     return value
-
-
-def kiosk_page():
-    """The kiosk's screen while the registry is out of reach (503): see staff; the screen returns by itself."""
-    from .kiosk import venue_or_404
-
-    venue = venue_or_404((request.view_args or {}).get("venue"))
-    message = services.texts().error(CODE, preferences.language())
-    page = render_template(
-        "kiosk/busy.html", venue=venue, message=message, code=CODE, wait_for_registry=True, kiosk_screen="busy"
-    )
-    return page, 503, {"Retry-After": str(RETRY_SECONDS)}

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import logging
+from flask import Blueprint, abort, render_template
 
-from flask import Blueprint, abort, render_template, request, send_file
-from sqlalchemy import select
-
-from ..models import Venue
-from ..rules import STATUS_REASONS
-from ..speech import SpeechUnavailable
-from . import preferences, services
+from .. import venues
+from ..rules import STATUS_REASONS, STATUSES
+from . import audio, preferences, services
 
 bp = Blueprint("pages", __name__)
-log = logging.getLogger(__name__)
 
 VENUE_REASONS = ("status_not_allowed", "no_test", "test_too_old", "vaccination_incomplete")
 
@@ -21,8 +16,8 @@ VENUE_REASONS = ("status_not_allowed", "no_test", "test_too_old", "vaccination_i
 @bp.get("/")
 def landing():
     with services.db().session() as s:
-        venues = list(s.scalars(select(Venue).order_by(Venue.slug)))
-    return render_template("landing.html", venues=venues)
+        listed = venues.listed(s)
+    return render_template("landing.html", venues=listed)
 
 
 @bp.get("/policy")
@@ -30,7 +25,7 @@ def policy():
     """Every status and reason in plain words, from the same texts the kiosk shows and speaks."""
     return render_template(
         "policy.html",
-        statuses=("green", "yellow", "red", "unknown"),
+        statuses=STATUSES,
         status_reasons=STATUS_REASONS + ("no_record",),
         venue_reasons=VENUE_REASONS,
         texts=services.texts(),
@@ -58,9 +53,4 @@ def policy_speech(topic: str, paragraph: int):
     paragraphs = _topic(topic)["paragraphs"][lang]
     if paragraph >= len(paragraphs):
         abort(404)
-    try:
-        path = services.speech().audio(paragraphs[paragraph], lang, slow=request.args.get("pace") == "slow")
-    except SpeechUnavailable:
-        log.warning("no speech for policy topic %s", topic)
-        abort(503)
-    return send_file(path, mimetype="audio/ogg" if path.suffix == ".ogg" else "audio/wav", max_age=0)
+    return audio.answer(paragraphs[paragraph], lang)

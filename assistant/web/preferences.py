@@ -20,6 +20,11 @@ def language() -> str:
     return lang if lang in LANGUAGES else current_app.config["DEFAULT_LANGUAGE"]
 
 
+def language_chosen() -> bool:
+    """Whether the person chose the language themselves (a result then does not change it)."""
+    return bool(session.get("lang_chosen"))
+
+
 def choose_language(lang: str, by_person: bool = True) -> None:
     session["lang"] = lang
     if by_person:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, render_template, send_file
-from sqlalchemy import select
 
-from .. import checks, pass_card, pass_office
-from ..models import Venue
+from .. import checks
+from .. import venues as venue_rows
+from ..passes import card as pass_card
+from ..passes import office as pass_office
 from . import services
 
 bp = Blueprint("reviewer", __name__)
@@ -30,7 +31,7 @@ def demo():
     """Every demo card at every venue, with what the kiosk will decide, one button away."""
     at = services.now()
     with services.db().session() as s:
-        venues = list(s.scalars(select(Venue).order_by(Venue.slug)))
+        venues = venue_rows.listed(s)
         rows = [
             {
                 "index": index,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 
-from .. import clock
+from .. import checks, clock
 
 
 def db():
@@ -48,6 +48,13 @@ def chip_key() -> bytes:
     """The secret a card read's chip face is sealed with while it waits for the camera (two minutes at most)."""
     key = current_app.config["SECRET_KEY"]
     return key if isinstance(key, bytes) else key.encode()
+
+
+def check_source(channel: str, kiosk: str | None, chosen_by: str | None = None) -> checks.Source:
+    """Where a check came from, for the check log: its channel, its kiosk, and which clock it ran on."""
+    return checks.Source(
+        channel=channel, kiosk=kiosk, clock=clock.label(current_app.config["VALIDATION_AT"], chosen_by)
+    )
 
 
 def now() -> datetime:

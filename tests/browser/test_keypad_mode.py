@@ -5,8 +5,8 @@ speaking each choice."""
 import pytest
 from playwright.sync_api import expect
 
-from assistant import pass_office
 from assistant.passes import Keys
+from assistant.passes import office as pass_office
 from tests.conftest import ANCHOR, CARDS
 
 pytestmark = pytest.mark.browser

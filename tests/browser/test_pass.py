@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from assistant import pass_card, pass_office
 from assistant.passes import Keys
+from assistant.passes import card as pass_card
+from assistant.passes import office as pass_office
 from tests.conftest import ANCHOR
 
 pytestmark = pytest.mark.browser

@@ -132,6 +132,4 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app, add_context_processor=False)
     login_manager.session_protection = "strong"
     app.add_template_filter(local_time)
-    from . import admin, auth, checklog, help, imports, residents  # noqa: F401 (their routes join bp)
-
     app.register_blueprint(bp)

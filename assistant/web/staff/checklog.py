@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from flask import Response, current_app, render_template, request, stream_with_context
 from sqlalchemy import select
 
+from ... import venues as venue_rows
 from ...checks import LOGGED_METHODS as METHODS
 from ...clock import SHANGHAI
-from ...models import Kiosk, Venue
+from ...models import Kiosk
 from ...staff import audit, checklog
 from .. import services
 from . import actor, bp, charts, local_time, moment_arg, paging
@@ -38,7 +39,7 @@ def checks():
         period = checklog.chart_period(filters, datetime.now(UTC))  # the log's own clock: when checks happened
         hours = checklog.per_hour(s, period)
         reasons = checklog.referrals_by_reason(s, period)
-        venues = list(s.scalars(select(Venue).order_by(Venue.slug)))
+        venues = venue_rows.listed(s)
         kiosk_names = list(s.scalars(select(Kiosk.name).order_by(Kiosk.name)))
         s.expunge_all()
     return render_template(

@@ -4,15 +4,16 @@ those do not work), "I'm coming" tells the kiosk, "Done" closes the request."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from flask import Response, redirect, render_template, request, session, stream_with_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ... import help_requests
+from ...clock import stored_now
 from ...models import Venue
-from ...staff import audit, help_requests
+from ...staff import audit
 from .. import preferences, services
 from . import actor, bp, idle_limit
 
@@ -28,7 +29,7 @@ def _queue() -> dict:
         done = help_requests.recently_done(s)
         venues = {v.slug: v.name(preferences.language()) for v in s.scalars(select(Venue))}
         s.expunge_all()
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = stored_now()
     return {
         "requests": waiting,
         "done": done,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ... import identity, images, pass_card, pass_office
+from ... import identity, images
 from ...clock import SHANGHAI
 from ...faces import FaceProblem, enrolment
 from ...models import Resident
+from ...passes import card as pass_card
+from ...passes import office as pass_office
 from ...staff import audit, records
 from .. import preferences, services
 from . import actor, bp

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from ..checks import speech_text
-from ..faces import ERROR_CODES as FACE_CODES
-from ..identity import ERROR_CODES
-from ..passes import ERROR_CODES as PASS_CODES
-from ..reads import READER_ERRORS
-from ..speech.prepare import join_sentences as join
+from ...cards import READER_ERRORS
+from ...checks import speech_text
+from ...faces import ERROR_CODES as FACE_CODES
+from ...identity import ERROR_CODES
+from ...passes import ERROR_CODES as PASS_CODES
+from ...speech.prepare import join_sentences as join
 
 PASS_ERRORS = (*PASS_CODES, "image_invalid", "image_too_large")
 FACE_ERRORS = (*FACE_CODES, "camera_refused", "image_invalid", "image_too_large")

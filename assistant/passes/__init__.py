@@ -17,8 +17,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .config import create_once
-from .problems import Problem, codes
+from ..config import create_once
+from ..problems import Problem, codes
 
 PREFIX = "HCA1:"
 VERSION = 1

@@ -11,9 +11,25 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import identity
-from .clock import parse_time, to_storage
-from .models import Resident
+from .. import identity
+from ..clock import parse_time, to_storage
+from ..models import Resident
+
+
+def by_hash(session: Session, id_hash: str) -> Resident | None:
+    """The resident whose ID number has this keyed hash: the one way the registry finds a person."""
+    return session.scalar(select(Resident).where(Resident.id_hash == id_hash))
+
+
+def by_number(session: Session, id_text: str, hash_key: bytes, today=None) -> Resident | None:
+    """The resident with this ID number, or None. Raises identity.IdNumberError for a number that cannot be one."""
+    number = identity.parse(id_text, today=today).number
+    return by_hash(session, identity.keyed_hash(number, hash_key))
+
+
+def known(session: Session, id_hash: str) -> bool:
+    return session.scalar(select(Resident.id).where(Resident.id_hash == id_hash)) is not None
+
 
 COLUMNS = (
     "id_number",

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import identity, passes
-from .models import PassRecord, Resident
+from .. import passes, residents
+from ..clock import stored_now
+from ..models import PassRecord, Resident
+from ..problems import Problem
 
 
-class PassOfficeError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class PassOfficeError(Problem):
+    """`code` is resident_unknown."""
 
 
 def _resident(session: Session, id_text: str, hash_key: bytes, today: date) -> Resident:
-    number = identity.parse(id_text, today=today).number
-    resident = session.scalars(select(Resident).where(Resident.id_hash == identity.keyed_hash(number, hash_key)))
-    found = resident.one_or_none()
+    found = residents.by_number(session, id_text, hash_key, today)
     if found is None:
         raise PassOfficeError("resident_unknown")
     return found
@@ -29,7 +27,7 @@ def _resident(session: Session, id_text: str, hash_key: bytes, today: date) -> R
 def revoke_all(session: Session, id_hash: str) -> int:
     """Revoke every live pass of a resident (a lost card, or a new one issued). Returns how many."""
     live = session.scalars(select(PassRecord).where(PassRecord.id_hash == id_hash, PassRecord.revoked_at.is_(None)))
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = stored_now()
     count = 0
     for record in live:
         record.revoked_at = now

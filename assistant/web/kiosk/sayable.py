@@ -9,9 +9,9 @@ from functools import lru_cache
 from babel.support import Translations
 from flask_babel import gettext as _
 
-from .. import identity
-from ..config import PROJECT_ROOT
-from .preferences import NAMES
+from ... import identity
+from ...config import PROJECT_ROOT
+from ..preferences import NAMES
 
 ID_LENGTH = identity.LENGTH
 

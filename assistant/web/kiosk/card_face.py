@@ -7,19 +7,21 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 
-from .. import card_face, checks, identity, images, reads
-from ..faces import dlib_available
-from ..models import Venue
-from . import services
-from .kiosk import bp, show_result, source, venue_or_404
+from ... import checks, identity, images
+from ...cards import face_step, reads
+from ...faces import dlib_available
+from ...models import Venue
+from .. import services
+from ..venues import venue_or_404
+from . import bp, show_result, source, state
 
 DEMO_SEQUENCES = ("own", "other", "photo")  # the simulated camera: the card holder, someone else, a printed photo
 
 
-def _attempt(place: Venue) -> card_face.Attempt | None:
-    attempt = card_face.Attempt.from_session(session.get("card_face"))
+def _attempt(place: Venue) -> face_step.Attempt | None:
+    attempt = face_step.Attempt.from_session(state.card_face())
     return attempt if attempt and attempt.venue == place.slug else None
 
 
@@ -28,20 +30,20 @@ def _gone(place: Venue):
     return jsonify(go=url_for("kiosk.home", venue=place.slug))
 
 
-def _keep(attempt: card_face.Attempt) -> None:
-    session["card_face"] = attempt.to_session()
+def _keep(attempt: face_step.Attempt) -> None:
+    state.keep_card_face(attempt.to_session())
 
 
 def landmarks():
     """The 68-point face landmarks, where dlib is installed (make run installs it); None elsewhere."""
     if not dlib_available():
         return None
-    from ..faces.liveness import Landmarks
+    from ...faces.liveness import Landmarks
 
     return Landmarks.shared()
 
 
-def _judges(attempt: card_face.Attempt) -> dict:
+def _judges(attempt: face_step.Attempt) -> dict:
     with services.db().statements() as s:
         chip = reads.chip_face_of(s, attempt.read, services.chip_key())
     return {
@@ -52,9 +54,9 @@ def _judges(attempt: card_face.Attempt) -> dict:
     }
 
 
-def _finish(place: Venue, attempt: card_face.Attempt, held: str | None):
+def _finish(place: Venue, attempt: face_step.Attempt, held: str | None):
     """The face step is over: log the check (matched, or held for staff) and go to the result."""
-    session.pop("card_face", None)
+    state.end_card_face()
     with services.db().session() as s:
         named = reads.finish(s, attempt.read)
         if named is None:  # finished already (another tab, a double press)
@@ -65,7 +67,7 @@ def _finish(place: Venue, attempt: card_face.Attempt, held: str | None):
     return show_result(place, result)
 
 
-def _settle(place: Venue, attempt: card_face.Attempt, held: str | None):
+def _settle(place: Venue, attempt: face_step.Attempt, held: str | None):
     """A try has ended: the result when it held nothing back; else a second try (None: the page goes on), or
     staff once both tries are used."""
     if held is None:
@@ -76,7 +78,7 @@ def _settle(place: Venue, attempt: card_face.Attempt, held: str | None):
     return _finish(place, attempt, held)
 
 
-def _not_done(attempt: card_face.Attempt) -> str:
+def _not_done(attempt: face_step.Attempt) -> str:
     """Why a try that ran out of time did not finish: no face ever looked, or the head did not turn."""
     return "liveness_failed" if attempt.step > 0 else "face_card_mismatch"
 
@@ -93,13 +95,13 @@ def card_face_screen(venue: str):
         "kiosk/card_face.html",
         venue=place,
         attempt=attempt,
-        seconds=card_face.STEP_SECONDS,
+        seconds=face_step.STEP_SECONDS,
         demo=current_app.config["DEMO"],
         may_decline=(place.face_with_card or "off") == "offer",
     )
 
 
-def _answer(attempt: card_face.Attempt, state: str, response=None):
+def _answer(attempt: face_step.Attempt, state: str, response=None):
     """The JSON the page's camera script gets: what to ask now, how the frame went, or where to go."""
     if response is not None:
         return jsonify(go=response.location)
@@ -115,7 +117,7 @@ def card_face_frame(venue: str):
     if attempt is None:
         return _gone(place)
     try:
-        state = card_face.see(attempt, _upload("picture"), landmarks=landmarks())
+        state = face_step.see(attempt, _upload("picture"), landmarks=landmarks())
     except images.ImageProblem as problem:
         return _answer(attempt, problem.code)
     _keep(attempt)
@@ -133,7 +135,7 @@ def card_face_check(venue: str):
         return _answer(attempt, "wait")
     try:
         frames = [_upload(name) for name in ("look", "turn1", "turn2")]
-        held = card_face.decide(attempt, frames, **_judges(attempt))
+        held = face_step.decide(attempt, frames, **_judges(attempt))
     except images.ImageProblem:
         held = "liveness_failed"
     return _answer(attempt, "again", _settle(place, attempt, held))
@@ -179,14 +181,14 @@ def card_face_demo(venue: str):
         return redirect(url_for("kiosk.home", venue=place.slug), code=303)
     frames, judges = demo_frames(_demo_person(attempt), sequence), _judges(attempt)
     while True:
-        kept = card_face.run_sequence(attempt, frames, landmarks=judges["landmarks"])
-        held = card_face.decide(attempt, kept, **judges) if attempt.done else _not_done(attempt)
+        kept = face_step.run_sequence(attempt, frames, landmarks=judges["landmarks"])
+        held = face_step.decide(attempt, kept, **judges) if attempt.done else _not_done(attempt)
         response = _settle(place, attempt, held)
         if response is not None:
             return response
 
 
-def _demo_person(attempt: card_face.Attempt) -> str:
+def _demo_person(attempt: face_step.Attempt) -> str:
     """Whose chip photo the demo card read has: the demo card is found by its keyed hash (the read keeps no number)."""
     with services.db().statements() as s:
         kept = s.get(reads.CardRead, attempt.read)

@@ -3,12 +3,14 @@ staff to come. Staff say "I'm coming" (the kiosk shows and speaks it), then "Don
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..models import CheckRecord, HelpRequest
+from .clock import stored_now
+from .models import CheckRecord, HelpRequest
+from .problems import Problem
 
 KINDS = ("call_staff", "refer", "too_many_checks")
 STATES = ("waiting", "coming", "done")
@@ -17,10 +19,8 @@ SCREENS = ("home", "card", "pass", "face", "result", "settings", "busy", "help")
 _ADD = insert(HelpRequest.__table__)
 
 
-class HelpError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class HelpError(Problem):
+    """`code` is help_unknown."""
 
 
 def for_refer(connection, values: dict) -> int:
@@ -45,7 +45,7 @@ def press(session: Session, *, kiosk: str | None, venue: str, screen: str, check
     """Call staff was pressed on a kiosk screen; the result on screen (if any) tells staff who and why."""
     check = session.get(CheckRecord, check_id) if check_id else None
     request = HelpRequest(
-        raised_at=_utcnow(),
+        raised_at=stored_now(),
         kind="call_staff",
         kiosk=kiosk,
         venue=venue,
@@ -67,12 +67,14 @@ def alert(session: Session, kind: str, kiosk: str | None, venue: str | None) -> 
         select(HelpRequest.id).where(
             HelpRequest.kind == kind,
             HelpRequest.kiosk.is_(None) if kiosk is None else HelpRequest.kiosk == kiosk,
-            HelpRequest.raised_at > _utcnow() - ALERT_EVERY,
+            HelpRequest.raised_at > stored_now() - ALERT_EVERY,
         )
     )
     if recent is not None:
         return False
-    session.add(HelpRequest(raised_at=_utcnow(), kind=kind, kiosk=kiosk, venue=venue, reason_codes="", state="waiting"))
+    session.add(
+        HelpRequest(raised_at=stored_now(), kind=kind, kiosk=kiosk, venue=venue, reason_codes="", state="waiting")
+    )
     return True
 
 
@@ -103,14 +105,14 @@ def fingerprint(session: Session) -> tuple:
 def coming(session: Session, request_id: int, by: str) -> HelpRequest:
     request = _get(session, request_id)
     if request.state == "waiting":
-        request.state, request.coming_at, request.coming_by = "coming", _utcnow(), by
+        request.state, request.coming_at, request.coming_by = "coming", stored_now(), by
     return request
 
 
 def done(session: Session, request_id: int, by: str) -> HelpRequest:
     request = _get(session, request_id)
     if request.state != "done":
-        request.state, request.done_at, request.done_by = "done", _utcnow(), by
+        request.state, request.done_at, request.done_by = "done", stored_now(), by
     return request
 
 
@@ -126,9 +128,5 @@ def _get(session: Session, request_id: int) -> HelpRequest:
 
 
 def waited(request: HelpRequest, now: datetime | None = None) -> timedelta:
-    now = now or _utcnow()
+    now = now or stored_now()
     return (request.coming_at or now) - request.raised_at
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)

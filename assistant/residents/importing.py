@@ -23,10 +23,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from . import identity
-from .clock import to_storage
-from .db import Database
-from .residents import COLUMNS, ImportRejected, RowProblem, check_header, check_row
+from .. import identity
+from ..clock import to_storage
+from ..db import Database
+from . import COLUMNS, ImportRejected, RowProblem, check_header, check_row
 
 # What the registry keeps of a row: the file's columns, with the ID number replaced by its keyed hash and masked form.
 STORED = ("id_hash", "masked_id", *(column for column in COLUMNS if column != "id_number"))

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from flask import abort, current_app, render_template, request, send_file
 
-from .. import checks, faces, images
-from ..models import Venue
-from ..problems import Problem
-from . import limits, preferences, services
-from .kiosk import bp, show_result, source, venue_or_404
+from ... import checks, faces, images
+from ...models import Venue
+from ...problems import Problem
+from .. import limits, preferences, services
+from ..venues import venue_or_404
+from . import bp, show_result, source
 
 # "camera_refused" comes from the browser (the person or the kiosk said no to the camera), so it arrives in the
 # address; the other codes are the server's own answers to a frame.

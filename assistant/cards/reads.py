@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from . import checks, identity, images
-from .clock import to_storage
-from .faces import FaceProblem
-from .models import CardRead, Resident
-from .problems import Problem, codes
+from .. import checks, identity, images, residents
+from ..clock import stored_now
+from ..faces import FaceProblem
+from ..models import CardRead
+from ..problems import Problem
+from . import READER_ERRORS, Card
 
-# What a reader bridge can report instead of a card (see assistant/reader): the kiosk shows and speaks each one.
-READER_ERRORS = codes("reader")
-FACE_WITH_CARD = ("off", "offer", "require")
 SCREEN_SECONDS = 30  # a read is sent to its kiosk's screen while this fresh (a screen that was away misses it)
 SHOW_SECONDS = 120  # a read taken later is not shown; the chip face of one waiting for the camera is erased
 KEEP_SECONDS = 600  # and the row itself goes after this
@@ -33,22 +30,6 @@ KEEP_SECONDS = 600  # and the row itself goes after this
 
 class ReadError(Problem):
     """A reader's own report (no reader, a card it could not read, a card taken away too soon)."""
-
-
-@dataclass(frozen=True)
-class Card:
-    """What a reader read from a card's chip. The photo is the decoded chip photo (102 x 126), as image bytes."""
-
-    number: str
-    name: str = ""
-    photo: bytes | None = None
-
-    def __repr__(self) -> str:  # never the number, the name or the photo in a log or a traceback
-        return "Card(...)"
-
-
-def _now() -> datetime:
-    return to_storage(datetime.now(UTC))
 
 
 def _cipher(secret: bytes) -> Fernet:
@@ -76,7 +57,7 @@ def receive(
     _tidy(session)
     # A read made on the screen itself (the simulated reader) is taken by that screen as it is written: no other
     # screen of the kiosk, listening for reads, can take it first.
-    now = _now()
+    now = stored_now()
     row = CardRead(read_at=now, kiosk=kiosk.name, venue=kiosk.venue, shown_at=now if shown_here else None)
     if card is None:
         if error not in READER_ERRORS:
@@ -92,7 +73,7 @@ def receive(
     id_hash = identity.keyed_hash(number.number, hash_key)
     venue = checks.venue_policy(session, kiosk.venue)
     wanted = (venue.face_with_card or "off") != "off"
-    if wanted and session.scalar(select(Resident.id).where(Resident.id_hash == id_hash)) is not None:
+    if wanted and residents.known(session, id_hash):
         row.state, row.id_hash, row.masked_id = "face", id_hash, number.masked
         chip = chip_face(matcher, card.photo)
         row.chip_face = None if chip is None else _cipher(secret).encrypt(chip.astype(np.float32).tobytes())
@@ -126,7 +107,7 @@ def _save(session: Session, row: CardRead) -> CardRead:
 
 def _tidy(session: Session) -> None:
     """Erase chip faces nobody took in time, and drop old reads."""
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = stored_now()
     session.execute(
         update(CardRead)
         .where(CardRead.chip_face.is_not(None), CardRead.read_at < now - timedelta(seconds=SHOW_SECONDS))
@@ -137,7 +118,7 @@ def _tidy(session: Session) -> None:
 
 def waiting(session: Session, kiosk: str) -> CardRead | None:
     """The first read for this kiosk that no screen has taken yet, while it is fresh."""
-    fresh = datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=SCREEN_SECONDS)
+    fresh = stored_now() - timedelta(seconds=SCREEN_SECONDS)
     return session.scalar(
         select(CardRead)
         .where(CardRead.kiosk == kiosk, CardRead.shown_at.is_(None), CardRead.read_at >= fresh)
@@ -149,7 +130,7 @@ def waiting(session: Session, kiosk: str) -> CardRead | None:
 def take(session: Session, read_id: int, kiosk: str) -> CardRead | None:
     """The screen of this kiosk takes this read: once, while fresh. None when it is not this kiosk's, is gone, or
     was taken already (a second browser tab, a reload)."""
-    fresh = datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=SHOW_SECONDS)
+    fresh = stored_now() - timedelta(seconds=SHOW_SECONDS)
     taken = session.execute(
         update(CardRead)
         .where(
@@ -158,7 +139,7 @@ def take(session: Session, read_id: int, kiosk: str) -> CardRead | None:
             CardRead.shown_at.is_(None),
             CardRead.read_at >= fresh,
         )
-        .values(shown_at=_now())
+        .values(shown_at=stored_now())
     )
     session.commit()
     return session.get(CardRead, read_id) if taken.rowcount == 1 else None

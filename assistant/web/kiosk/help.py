@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import g, jsonify, redirect, render_template, request, session, url_for
+from flask import g, jsonify, redirect, render_template, request, url_for
 
-from ..staff import help_requests
-from . import services
-from .kiosk import bp, help_state_of, venue_or_404
+from ... import help_requests
+from .. import services
+from ..venues import venue_or_404
+from . import bp, help_state_of, state
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def call_staff(venue: str):
     (its masked person and reasons) when there is one."""
     place = venue_or_404(venue)
     screen = SCREEN_OF.get(request.form.get("screen", ""))
-    shown = session.get("result") if screen == "result" else None
+    shown = state.result_id(place.slug, fresh_only=False) if screen == "result" else None
     kiosk = g.get("kiosk")
     with services.db().session() as s:
         help_id = help_requests.press(
@@ -45,9 +46,9 @@ def call_staff(venue: str):
             kiosk=kiosk.name if kiosk else None,
             venue=place.slug,
             screen=screen,
-            check_id=shown["id"] if shown and shown.get("venue") == place.slug else None,
+            check_id=shown,
         )
-    session["help"] = {"id": help_id, "venue": place.slug}
+    state.watch_help(help_id, place.slug)
     log.info("help requested at kiosk %s (venue %s)", kiosk.name if kiosk else "-", place.slug)
     return redirect(url_for("kiosk.help_coming", venue=place.slug), code=303)
 

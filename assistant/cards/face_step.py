@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from . import images
-from .faces import FRAME_SIDE, FaceProblem
+from .. import images
+from ..faces import FRAME_SIDE, FaceProblem
 
 TRIES = 2  # a second go after the first does not work; then staff help
 STEP_SECONDS = 20  # time for each step before it counts as not done: generous, for older people
@@ -76,7 +76,7 @@ def see(attempt: Attempt, frame: bytes, *, landmarks) -> str:
     the step is done (the page keeps that frame for the decision), "wait" when not yet, "face_none" when no single
     face is there. Raises images.ImageProblem. The frame lives in memory for this call only; the first step keeps
     the face's 68 landmark positions (geometry, not a picture) to measure the turns against."""
-    from .faces import liveness
+    from ..faces import liveness
 
     points = landmarks.points(images.load(frame, mode="RGB", side=FRAME_SIDE))
     if points is None:
@@ -99,7 +99,7 @@ def decide(
     again in full: None when a real head turned each way and its face matches the chip photo; "liveness_failed"
     when the turns are what a flat picture could do; "face_card_mismatch" when the face is not the card's, or the
     turning face is not the one that looked. Raises images.ImageProblem. Nothing is kept."""
-    from .faces import liveness
+    from ..faces import liveness
 
     if len(frames) != 1 + len(attempt.order):
         return "liveness_failed"

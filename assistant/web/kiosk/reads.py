@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, redirect, request, session, url_for
+from flask import Response, current_app, g, redirect, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import card_face, checks, reads
-from ..models import Venue
-from ..problems import Problem
-from . import limits, services
-from .kiosk import bp, card_page, show_result, source, venue_or_404
+from ... import checks
+from ...cards import Card, face_step, reads
+from ...models import Venue
+from ...problems import Problem
+from .. import limits, services
+from ..venues import venue_or_404
+from . import bp, card_page, show_result, source, state
 
 # Each connection looks once and ends; the browser's EventSource comes back after RETRY_MS by itself. A stream held
 # open would hold a server thread for every kiosk screen (four open screens stopped a four-thread worker outright).
@@ -65,11 +67,10 @@ def show_read(venue: str, read_id: int):
 
 def _show(place: Venue, read, result):
     if read.state == "error":
-        session.pop("card_face", None)
+        state.end_card_face()
         return card_page(place, read.error)
     if read.state == "face":
-        session.pop("result", None)
-        session["card_face"] = card_face.Attempt(read=read.id, venue=place.slug).to_session()
+        state.keep_card_face(face_step.Attempt(read=read.id, venue=place.slug).to_session())
         return redirect(url_for("kiosk.card_face_screen", venue=place.slug), code=303)
     return show_result(place, result)
 
@@ -82,7 +83,7 @@ def tap_demo_card(place: Venue, index: str):
     if not (index.isdigit() and int(index) < len(cards)) or kiosk is None:
         return card_page(place, "id_invalid_length")
     demo = cards[int(index)]
-    card = reads.Card(number=demo.number, name=demo.name, photo=demo.chip.read_bytes() if demo.chip else None)
+    card = Card(number=demo.number, name=demo.name, photo=demo.chip.read_bytes() if demo.chip else None)
     try:
         with services.db().session() as s:
             read = reads.receive(

@@ -6,18 +6,17 @@ printed large and spoken. Words: an ID number, "why", "repeat", "slower", "langu
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
 from babel.support import Translations
 
-from . import checks, identity
-from .speech import SpeechUnavailable
-from .speech.player import NoSoundDevice, play
-from .speech.prepare import join_sentences
+from .. import checks, identity
+from ..speech.prepare import join_sentences
+from ..texts import LANGUAGES
+from .context import Context, Unheard, speak
 
-TRANSLATIONS = Path(__file__).parent / "translations"
+TRANSLATIONS = Path(__file__).parent.parent / "translations"
 RULE = "=" * 40
 
 
@@ -69,21 +68,18 @@ class Session:
 
     def say(self, text: str, slow: bool = False) -> None:
         self.last_spoken = text
-        try:
-            path = self.speech.audio(text, self.lang, slow)
-        except SpeechUnavailable:
-            self._quiet("Speech is off: no speech engine here.")
-            return
+        kept = None
         if self.audio_dir:
             self.count += 1
-            kept = self.audio_dir / f"{self.count:03d}{'-slow' if slow else ''}{path.suffix}"
-            shutil.copyfile(path, kept)
-            click.echo(f"(audio: {kept})")
-            return
+            kept = self.audio_dir / f"{self.count:03d}{'-slow' if slow else ''}.wav"
         try:
-            play(path)
-        except NoSoundDevice:
-            self._quiet("Speech is off: there is no sound device. Start with --audio-dir DIR to keep the audio.")
+            speak(self.speech, text, self.lang, slow, kept)
+        except Unheard as problem:
+            hint = " Start with --audio-dir DIR to keep the audio." if problem.code == "no_sound_device" else ""
+            self._quiet(f"Speech is off. {problem.message}{hint}")
+            return
+        if kept:
+            click.echo(f"(audio: {kept})")
 
     def _quiet(self, message: str) -> None:
         if self.sound:  # said once, then the session goes on in text
@@ -161,3 +157,28 @@ class Session:
                     self.say(intro)
             elif line:
                 self.check(line)
+
+
+@click.command(name="terminal")
+@click.option("--venue", default=None, help="Venue slug (default: the kiosk's venue).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None)
+@click.option("--audio-dir", type=click.Path(file_okay=False, path_type=Path), help="Keep each spoken audio file here.")
+def terminal_mode(venue: str | None, lang: str | None, audio_dir: Path | None):
+    """An interactive, spoken check desk: type an ID number; then why, repeat, slower, language or quit."""
+    ctx = Context()
+    if audio_dir:
+        audio_dir.mkdir(parents=True, exist_ok=True)
+    venue = venue or ctx.config["KIOSK_VENUE"]
+    Session(ctx, venue, lang or ctx.config["DEFAULT_LANGUAGE"], audio_dir).run()
+
+
+def render_plain(result: dict, lang: str) -> str:
+    """The result as plain lines for a terminal or a screen reader: no colours, no cursor tricks."""
+    _ = translator(lang)
+    word = result["status_text"].upper() if lang == "en" else result["status_text"]
+    lines = [word, result["decision_text"], result["next_step"]]
+    if result["subject"]:
+        lines.append(f"{_('Card holder:')} {result['subject']['name']} {result['subject']['id']}")
+    if result["reasons"]:
+        lines += ["", _("Why"), reasons_text(result, lang)[0]]
+    return "\n".join(lines)

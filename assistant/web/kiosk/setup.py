@@ -8,9 +8,9 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from .. import kiosks
-from . import device, preferences, services
-from .limits import limiter
+from ... import kiosks
+from .. import device, preferences, services
+from ..limits import limiter
 
 bp = Blueprint("kiosk_setup", __name__, url_prefix="/kiosk/setup")
 TOKEN_FIELD = "token"
