@@ -29,6 +29,7 @@ test: PACKAGES = $(SYSTEM_PACKAGES) $(TEST_PACKAGES)
 # since Chromium and the server already use both cores.
 test: test-setup require-system-packages
 	$(BIN)/ruff check assistant tests bench
+	$(BIN)/python tools/check-imports
 	$(BIN)/pytest -m "not browser" -n 2
 	$(BIN)/pytest -m browser
 

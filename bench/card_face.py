@@ -1,7 +1,8 @@
 """Card and face together: the one-to-one match between a card's chip photo and a live frame, and the head-turn
 challenge against printed photos. Prints the figures the README quotes.
 
-Material (tests/heads.py): two public-domain portraits (Eileen Collins, Grace Hopper) as chip photos in five states
+Material (tests/support/heads.py): two public-domain portraits (Eileen Collins, Grace Hopper) as chip photos in
+five states
 of wear, live frames rendered from a 3-D head at 0-15 degrees with camera noise, 60 seeded real attempts (turns of
 12-30 degrees each way) and 240 seeded printed-photo attempts (the photo turned, tilted, rotated, scaled, moved).
 """
@@ -22,7 +23,7 @@ from assistant.cards import face_step as card_face  # noqa: E402
 from assistant.cards import reads
 from assistant.config import DEFAULT_CARD_FACE_THRESHOLD  # noqa: E402
 from assistant.faces import choose, liveness  # noqa: E402
-from tests import heads  # noqa: E402
+from tests.support import heads  # noqa: E402
 
 MATCHER = choose("dlib")
 LANDMARKS = liveness.Landmarks.shared()

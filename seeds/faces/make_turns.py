@@ -3,7 +3,8 @@ public-domain portraits as make_photos.py.
 
 Run once from the project folder with the test extras installed (`.venv/bin/python seeds/faces/make_turns.py`);
 the JPEGs are committed. For each person: looking at the camera, then a real head turned a little each way
-(rendered from a 3-D head model, tests/heads.py). For each person's printed photo (PERSON-photo): the same frontal
+(rendered from a 3-D head model, tests/support/heads.py). For each person's printed photo (PERSON-photo): the same
+frontal
 frame as a flat print, held up, then turned and tilted each way as someone would to imitate a head turn.
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from tests import heads  # noqa: E402
+from tests.support import heads  # noqa: E402
 
 YAWS = {"look": [0], "left": [15, 22], "right": [-15, -22]}  # degrees; + is the person's own left
 PHOTO = {"look": [(90, 0, 0)], "left": [(90, 30, 0), (90, 45, 0), (45, 35, 10)], "right": [(90, -30, 0), (90, -45, 0), (135, -35, -10)]}  # fmt: skip

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from assistant import create_app
-from assistant.config import PROJECT_ROOT
 from assistant.seeding import seed
-from tests.conftest import ANCHOR, SEEDS
-from tests.servers import served
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-# ACCESSIBILITY.md: these tags, plus the two rules axe leaves off by default.
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "wcag2aaa", "best-practice"],
-    },
-    "rules": {"color-contrast-enhanced": {"enabled": True}, "target-size": {"enabled": True}},
-}
+from tests.support.app import ANCHOR, SEEDS
+from tests.support.browser import ARTIFACTS, AXE, AXE_OPTIONS, CHROMIUM
+from tests.support.servers import served
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ NOT_PAGES = {
     "operations.healthz",
     "operations.readyz",
     "kiosk.help_state",
-    "kiosk.read_events",  # an event stream; tests/browser/test_reader.py follows it
+    "kiosk.read_events",  # an event stream; tests/browser/test_reader_screen.py follows it
     "kiosk.show_read",  # a redirect to the read's screen
     # The staff console's pages need a signed-in member of staff: tests/browser/test_staff.py sweeps every one of
     # them (and its error states) signed in; these others are a redirect, an event stream, JSON, a PDF and a CSV.

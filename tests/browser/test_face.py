@@ -4,8 +4,8 @@ Chromium's fake device, a refused camera, and the ID card offered after every pr
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM
-from tests.portraits import ASTRONAUT, COFFEE, HOPPER, camera_video, jpeg, open_rgb
+from tests.support.browser import launch_with_camera
+from tests.support.portraits import ASTRONAUT, COFFEE, HOPPER, camera_video, jpeg, open_rgb
 
 pytestmark = pytest.mark.browser
 LANGS = ["zh", "en"]
@@ -72,11 +72,6 @@ def test_a_picture_that_is_not_a_picture(page, live_server, tmp_path, assert_acc
     expect(page.locator(".error-summary")).to_contain_text("这张图片打不开")
     expect(page.get_by_role("link", name=WORDS["zh"]["card"]).first).to_be_visible()
     assert_accessible(page, "image_invalid")
-
-
-def launch_with_camera(browser_type, browser_type_launch_args, *extra):
-    args = [*browser_type_launch_args["args"], "--use-fake-device-for-media-stream", *extra]
-    return browser_type.launch(executable_path=CHROMIUM, args=args)
 
 
 @pytest.mark.parametrize("who, status", [("astronaut", "Green"), ("hopper", None), ("coffee", None)])

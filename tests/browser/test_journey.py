@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import CARDS
+from tests.support.app import CARDS
 
 pytestmark = pytest.mark.browser
 LANGS = ["zh", "en"]

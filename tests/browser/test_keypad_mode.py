@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from assistant.passes import Keys
 from assistant.passes import office as pass_office
-from tests.conftest import ANCHOR, CARDS
+from tests.support.app import ANCHOR, CARDS
 
 pytestmark = pytest.mark.browser
 NUMBER = CARDS[0].number  # green, admitted at the metro

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from assistant import create_app, kiosks, residents
 from assistant.models import CheckRecord, HelpRequest
 from assistant.seeding import seed
-from tests.conftest import ANCHOR, REAL_NUMBER, REAL_RESIDENTS_CSV, SEEDS
-from tests.servers import served
+from tests.support.app import ANCHOR, REAL_NUMBER, REAL_RESIDENTS_CSV, SEEDS
+from tests.support.servers import served
 
 pytestmark = pytest.mark.browser
 BUDGET = 3

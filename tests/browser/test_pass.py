@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from assistant.passes import Keys
 from assistant.passes import card as pass_card
 from assistant.passes import office as pass_office
-from tests.conftest import ANCHOR
+from tests.support.app import ANCHOR
 
 pytestmark = pytest.mark.browser
 

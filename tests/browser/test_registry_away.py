@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.exc import OperationalError
 
-from tests.conftest import DEMO_NUMBERS
+from tests.support.app import DEMO_NUMBERS
 
 pytestmark = pytest.mark.browser
 

@@ -14,10 +14,10 @@ from assistant import create_app
 from assistant.identity import mask
 from assistant.seeding import seed
 from bench.registry import write_csv
-from tests.browser.conftest import CHROMIUM
-from tests.conftest import ADMIN, ANCHOR, DEMO_NUMBERS, SEEDS, STAFF, add_staff
-from tests.portraits import HOPPER, camera_video, open_rgb
-from tests.servers import served
+from tests.support.app import ADMIN, ANCHOR, DEMO_NUMBERS, SEEDS, STAFF, add_staff
+from tests.support.browser import CHROMIUM
+from tests.support.portraits import HOPPER, camera_video, open_rgb
+from tests.support.servers import served
 
 pytestmark = pytest.mark.browser
 
@@ -234,7 +234,7 @@ def test_a_100000_row_import_from_the_browser_while_a_kiosk_checks(page, own_ser
     stop = threading.Event()
 
     def kiosk_checks():
-        from tests.conftest import DEMO_NUMBERS as numbers
+        from tests.support.app import DEMO_NUMBERS as numbers
 
         while not stop.is_set():
             request = urllib.request.Request(
