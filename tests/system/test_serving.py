@@ -18,13 +18,13 @@ from tests.support.servers import free_port
 
 def post_check(port: int, number: str, token: str) -> dict:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request(
-        "POST",
-        "/api/v1/checks",
-        json.dumps({"method": "id_card", "id_number": number}),
-        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-    )
-    try:
+    try:  # a request cut off by a worker's death is closed too, not left to the garbage collector
+        connection.request(
+            "POST",
+            "/api/v1/checks",
+            json.dumps({"method": "id_card", "id_number": number}),
+            {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
         response = connection.getresponse()
         assert response.status == 200
         return json.loads(response.read())
