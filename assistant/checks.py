@@ -84,8 +84,19 @@ def run(
     Raises identity.IdNumberError or CheckError; nothing is written then.
     """
     resident_id = identity.parse(id_text, today=at.date())
-    id_hash = identity.keyed_hash(resident_id.number, hash_key)
-    return _assess_and_log(session, id_hash, resident_id.masked, venue, at, "id_card", source)
+    return run_card(
+        session,
+        id_hash=identity.keyed_hash(resident_id.number, hash_key),
+        masked_id=resident_id.masked,
+        venue=venue,
+        at=at,
+        source=source,
+    )
+
+
+def run_card(session: Session, *, id_hash: str, masked_id: str, venue: str, at: datetime, source: Source) -> Check:
+    """Check a person whose ID number was parsed and hashed already (a card read): as `run`, without doing it again."""
+    return _assess_and_log(session, id_hash, masked_id, venue, at, "id_card", source)
 
 
 def run_pass(

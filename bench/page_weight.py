@@ -41,7 +41,7 @@ def main() -> int:
         )
         for lang in ("zh", "en"):
             client.get(f"/kiosk/metro/card?lang={lang}")
-            client.post("/kiosk/metro/check", data={"card": 7})  # red, three reasons: the longest result
+            client.post("/kiosk/metro/card", data={"card": 7})  # red, three reasons: the longest result
             for name, path in SCREENS.items():
                 html = client.get(path).get_data()
                 text = html.decode()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -32,6 +33,14 @@ class ReadError(Problem):
     """A reader's own report (no reader, a card it could not read, a card taken away too soon)."""
 
 
+@dataclass(frozen=True)
+class Received:
+    """A read as it was written, and its check when the read was checked at once (state "result")."""
+
+    read: CardRead
+    check: checks.Check | None = None
+
+
 def _cipher(secret: bytes) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"chip-face:" + secret).digest()))
 
@@ -48,8 +57,8 @@ def receive(
     secret: bytes,
     source: checks.Source,
     shown_here: bool = False,
-) -> CardRead:
-    """Take one read from a kiosk's reader: a reader error, or a card. Returns the read, committed.
+) -> Received:
+    """Take one read from a kiosk's reader: a reader error, or a card. Returns the read, committed, and its check.
 
     An ID number that is not a valid one is kept as an error read (the screen says what is wrong) and then raised as
     identity.IdNumberError. A check that cannot go ahead (an unknown venue) raises CheckError with nothing written.
@@ -63,7 +72,7 @@ def receive(
         if error not in READER_ERRORS:
             raise ReadError("request_invalid")
         row.state, row.error = "error", error
-        return _save(session, row)
+        return Received(_save(session, row))
     try:
         number = identity.parse(card.number, today=at.date())
     except identity.IdNumberError as problem:
@@ -77,11 +86,11 @@ def receive(
         row.state, row.id_hash, row.masked_id = "face", id_hash, number.masked
         chip = chip_face(matcher, card.photo)
         row.chip_face = None if chip is None else _cipher(secret).encrypt(chip.astype(np.float32).tobytes())
-        return _save(session, row)
+        return Received(_save(session, row))
     # No face wanted, or nobody to compare with (not in the registry: the result says so at once).
-    result = checks.run(session, id_text=number.number, venue=kiosk.venue, at=at, hash_key=hash_key, source=source)
+    result = checks.run_card(session, id_hash=id_hash, masked_id=number.masked, venue=kiosk.venue, at=at, source=source)
     row.state, row.check_id = "result", result.record_id
-    return _save(session, row)
+    return Received(_save(session, row), result)
 
 
 def chip_face(matcher, photo: bytes | None) -> np.ndarray | None:

@@ -158,19 +158,16 @@ def create_read():
         body = _body()
         card = _card(body)
         with services.db().session() as s:
-            read = reads.receive(
+            received = reads.receive(
                 s,
                 kiosk=kiosk,
                 card=card,
                 error=body.get("error"),
-                at=services.now(),
-                hash_key=services.hash_key(),
-                matcher=services.faces().matcher,
-                secret=services.chip_key(),
                 source=services.check_source("reader", kiosk.name),
+                **services.read_keys(),
             )
+            read, result = received.read, received.check
             answer = {"read": read.id, "state": read.state, **({"error": read.error} if read.error else {})}
-            result = checks.load(s, read.check_id) if read.check_id else None
     except Problem as problem:
         limits.note_problem(problem)
         return api_error(problem.code, problem.status, problem.details or None)

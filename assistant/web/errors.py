@@ -24,6 +24,7 @@ API_CODES = {
 # After a kiosk form's token has expired, the screen starts again where the person was: never an error page.
 RESTART_AT = {
     "kiosk.check": "kiosk.card",
+    "kiosk.tap_card": "kiosk.card",
     "kiosk.check_pass": "kiosk.pass_screen",
     "kiosk.check_face": "kiosk.face_screen",
 }

@@ -50,6 +50,11 @@ def chip_key() -> bytes:
     return key if isinstance(key, bytes) else key.encode()
 
 
+def read_keys() -> dict:
+    """What cards.reads.receive takes besides the read itself: the check's moment, the keys, the face matcher."""
+    return {"at": now(), "hash_key": hash_key(), "matcher": faces().matcher, "secret": chip_key()}
+
+
 def check_source(channel: str, kiosk: str | None, chosen_by: str | None = None) -> checks.Source:
     """Where a check came from, for the check log: its channel, its kiosk, and which clock it ran on."""
     return checks.Source(

@@ -257,7 +257,7 @@ def test_a_card_tapped_on_the_screen_is_never_offered_to_another_screen_of_the_k
         return read
 
     monkeypatch.setattr(kiosk_reads.reads, "receive", receive_then_listen)
-    tapped = tapping.post("/kiosk/metro/check", data={"card": "7"})
+    tapped = tapping.post("/kiosk/metro/card", data={"card": "7"})
     assert tapped.status_code == 303 and tapped.headers["Location"].endswith("/kiosk/metro/result")
     assert tapping.get("/kiosk/metro/result").status_code == 200
     assert heard == ["retry: 700\n\n"]

@@ -38,7 +38,7 @@ def test_every_form_that_posts_carries_a_token(protected, path):
     "path, data, lands",
     [
         ("/kiosk/metro/check", {"id_number": DEMO_NUMBERS[0]}, "/kiosk/metro/card"),
-        ("/kiosk/metro/check", {"card": "0"}, "/kiosk/metro/card"),
+        ("/kiosk/metro/card", {"card": "0"}, "/kiosk/metro/card"),
         ("/kiosk/metro/pass", {"token": "HCA1:abc"}, "/kiosk/metro/pass"),
         ("/kiosk/metro/face", {"demo_face": "0"}, "/kiosk/metro/face"),
         ("/kiosk/metro/done", {"why": "timeout"}, "/kiosk/metro/"),

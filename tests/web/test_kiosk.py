@@ -42,7 +42,7 @@ def test_unknown_venue_is_a_calm_404(client):
 @pytest.mark.parametrize("lang", LANGS)
 def test_tapping_a_demo_card_shows_the_result(client, app, lang):
     client.get(f"/kiosk/metro/card?lang={lang}")
-    response = client.post("/kiosk/metro/check", data={"card": card_index("310104195107020316")})
+    response = client.post("/kiosk/metro/card", data={"card": card_index("310104195107020316")})
     assert response.status_code == 303
     assert response.headers["Location"] == "/kiosk/metro/result"
     page = client.get("/kiosk/metro/result")
@@ -68,16 +68,16 @@ def test_typing_a_number_works_too(client, app):
 
 
 def test_the_result_speaks_the_resident_language_unless_the_person_chose(client):
-    client.post("/kiosk/metro/check", data={"card": card_index("310110195009150632")})
+    client.post("/kiosk/metro/card", data={"card": card_index("310110195009150632")})
     assert html_lang(client, "/kiosk/metro/result") == "en"
     client.post("/kiosk/metro/done", data={"why": "timeout"})
     client.get("/kiosk/metro/card?lang=zh")  # chosen by the person this visit
-    client.post("/kiosk/metro/check", data={"card": card_index("310110195009150632")})
+    client.post("/kiosk/metro/card", data={"card": card_index("310110195009150632")})
     assert html_lang(client, "/kiosk/metro/result") == "zh-Hans"
 
 
 def test_switching_language_on_the_result_does_not_log_again(client, app):
-    client.post("/kiosk/metro/check", data={"card": 0})
+    client.post("/kiosk/metro/card", data={"card": 0})
     assert "Green" in client.get("/kiosk/metro/result?lang=en").get_data(as_text=True)
     assert "绿码" in client.get("/kiosk/metro/result?lang=zh").get_data(as_text=True)
     assert len(records(app)) == 1
@@ -89,7 +89,7 @@ def html_lang(client, path="/kiosk/metro/"):
 
 def test_start_again_forgets_the_result_and_keeps_the_persons_own_choices(client):
     client.get("/kiosk/metro/card?lang=en&size=200&contrast=high")
-    client.post("/kiosk/metro/check", data={"card": 0})
+    client.post("/kiosk/metro/card", data={"card": 0})
     done = client.post("/kiosk/metro/done", data={"why": "start_again"})
     assert done.status_code == 303 and done.headers["Location"] == "/kiosk/metro/"
     again = client.get("/kiosk/metro/result")
@@ -100,7 +100,7 @@ def test_start_again_forgets_the_result_and_keeps_the_persons_own_choices(client
 
 def test_when_the_screen_clears_itself_the_next_person_gets_the_defaults(client):
     client.get("/kiosk/metro/card?lang=en&size=200&contrast=high")
-    client.post("/kiosk/metro/check", data={"card": 0})
+    client.post("/kiosk/metro/card", data={"card": 0})
     client.post("/kiosk/metro/done", data={"why": "timeout"})
     assert client.get("/kiosk/metro/result").status_code == 302
     assert html_lang(client) == "zh-Hans"
@@ -108,14 +108,14 @@ def test_when_the_screen_clears_itself_the_next_person_gets_the_defaults(client)
 
 
 def test_the_residents_own_language_does_not_outlast_them(client):
-    client.post("/kiosk/metro/check", data={"card": [c.number for c in CARDS].index("310110195009150632")})
+    client.post("/kiosk/metro/card", data={"card": [c.number for c in CARDS].index("310110195009150632")})
     assert html_lang(client, "/kiosk/metro/result") == "en"
     client.post("/kiosk/metro/done", data={"why": "start_again"})
     assert html_lang(client) == "zh-Hans"
 
 
 def test_a_result_is_not_shown_at_another_venue(client):
-    client.post("/kiosk/metro/check", data={"card": 0})
+    client.post("/kiosk/metro/card", data={"card": 0})
     assert client.get("/kiosk/hospital/result").status_code == 302
 
 
@@ -151,7 +151,7 @@ def test_bad_numbers_get_the_form_again_with_an_error_summary(client, app, lang,
 
 @pytest.mark.parametrize("card", ["99", "-1", "x", ""])
 def test_a_card_that_is_not_on_the_reader(client, app, card):
-    response = client.post("/kiosk/metro/check", data={"card": card})
+    response = client.post("/kiosk/metro/card", data={"card": card})
     assert response.status_code == 400 and records(app) == []
 
 
@@ -167,7 +167,7 @@ def test_call_staff_from_any_screen(client):
 
 
 def test_every_kiosk_screen_has_call_staff_in_the_same_place(client):
-    client.post("/kiosk/metro/check", data={"card": 0})
+    client.post("/kiosk/metro/card", data={"card": 0})
     for path in ["/kiosk/metro/", "/kiosk/metro/card", "/kiosk/metro/result", "/kiosk/metro/help"]:
         html = client.get(path).get_data(as_text=True)
         bar = html[html.index('<header class="kiosk-bar"') : html.index("</header>")]

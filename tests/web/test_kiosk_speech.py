@@ -44,7 +44,7 @@ def sentences(text, lang):
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_every_kiosk_screen_speaks_the_words_it_shows(client, app, screen, lang):
     client.get(f"/kiosk/metro/card?lang={lang}")
-    client.post("/kiosk/metro/check", data={"card": 7})
+    client.post("/kiosk/metro/card", data={"card": 7})
     page = client.get(SCREENS[screen])
     html = page.get_data(as_text=True)
     src = f'src="/kiosk/metro/speech/{screen}"'
@@ -71,7 +71,7 @@ def described_result(app, lang, record=1):
 
 def test_in_public_the_result_speech_keeps_the_reasons_back(client, app):
     client.get("/kiosk/metro/card?lang=en")
-    client.post("/kiosk/metro/check", data={"card": 1})
+    client.post("/kiosk/metro/card", data={"card": 1})
     result = described_result(app, "en")
     speech = app.extensions["assistant"]["speech"]
     public = spoken_text(app, "result", "en", result=result)
@@ -89,7 +89,7 @@ def test_with_private_listening_the_reasons_are_spoken_with_the_result(tmp_path)
     app = seeded_app({"INSTANCE_PATH": tmp_path, "PRIVATE_LISTENING": True, "WTF_CSRF_ENABLED": False})
     client = app.test_client()
     client.get("/kiosk/metro/card?lang=en")
-    client.post("/kiosk/metro/check", data={"card": 1})
+    client.post("/kiosk/metro/card", data={"card": 1})
     result = described_result(app, "en")
     private = spoken_text(app, "result", "en", result=result, private=True)
     assert private.startswith("Please wait here. A staff member will come and help you. You are in quarantine.")

@@ -73,7 +73,7 @@ def test_the_simulated_reader_and_camera_show_no_demo_people_in_production(produ
     card = client.get("/kiosk/metro/card?lang=en").get_data(as_text=True)
     assert "Demo card" not in card and 'name="card"' not in card and 'id="id_number"' in card
     csrf = card.split('name="csrf_token" value="')[1].split('"')[0]
-    tapped = client.post("/kiosk/metro/check", data={"card": "0", "csrf_token": csrf})
+    tapped = client.post("/kiosk/metro/card", data={"card": "0", "csrf_token": csrf})
     assert tapped.status_code == 400 and count(production_app, CheckRecord) == 0  # no demo card to tap
     assert "Look at the camera" not in client.get("/kiosk/metro/?lang=en").get_data(as_text=True)
     assert client.get("/kiosk/metro/face").status_code == 404  # face search alone is off unless a venue turns it on

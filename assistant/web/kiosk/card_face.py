@@ -4,7 +4,7 @@ tries, or a challenge not done calls staff, and the screen says so kindly. Its r
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
@@ -28,6 +28,26 @@ def _attempt(place: Venue) -> face_step.Attempt | None:
 def _gone(place: Venue):
     """The page's camera script asked for an attempt that has ended (another tab, the screen cleared): go home."""
     return jsonify(go=url_for("kiosk.home", venue=place.slug))
+
+
+def _home(place: Venue):
+    return redirect(url_for("kiosk.home", venue=place.slug), code=303)
+
+
+def _with_attempt(when_gone):
+    """The view runs with its venue and this screen's face-step attempt there; with no attempt (it ended in
+    another tab, the screen cleared, or there never was one) the answer is `when_gone(venue)`."""
+
+    def wrap(view):
+        @wraps(view)
+        def with_attempt(venue: str):
+            place = venue_or_404(venue)
+            attempt = _attempt(place)
+            return when_gone(place) if attempt is None else view(place, attempt)
+
+        return with_attempt
+
+    return wrap
 
 
 def _keep(attempt: face_step.Attempt) -> None:
@@ -60,7 +80,7 @@ def _finish(place: Venue, attempt: face_step.Attempt, held: str | None):
     with services.db().session() as s:
         named = reads.finish(s, attempt.read)
         if named is None:  # finished already (another tab, a double press)
-            return redirect(url_for("kiosk.home", venue=place.slug), code=303)
+            return _home(place)
         result = checks.run_card_face(
             s, id_hash=named[0], masked_id=named[1], venue=place.slug, at=services.now(), source=source(), held=held
         )
@@ -84,11 +104,8 @@ def _not_done(attempt: face_step.Attempt) -> str:
 
 
 @bp.get("/<venue>/card/face")
-def card_face_screen(venue: str):
-    place = venue_or_404(venue)
-    attempt = _attempt(place)
-    if attempt is None:
-        return redirect(url_for("kiosk.card", venue=place.slug))
+@_with_attempt(lambda place: redirect(url_for("kiosk.card", venue=place.slug)))
+def card_face_screen(place: Venue, attempt: face_step.Attempt):
     if landmarks() is None:  # no way to see a head turn on this kiosk: staff check the card with the person
         return _finish(place, attempt, "liveness_failed")
     return render_template(
@@ -109,28 +126,22 @@ def _answer(attempt: face_step.Attempt, state: str, response=None):
 
 
 @bp.post("/<venue>/card/face/frame")
-def card_face_frame(venue: str):
+@_with_attempt(_gone)
+def card_face_frame(place: Venue, attempt: face_step.Attempt):
     """One camera frame for the step the person is on (the page sends one about every half second). When the last
     step is done the state is "check": the page then sends the frames that completed the steps."""
-    place = venue_or_404(venue)
-    attempt = _attempt(place)
-    if attempt is None:
-        return _gone(place)
     try:
-        state = face_step.see(attempt, _upload("picture"), landmarks=landmarks())
+        seen = face_step.see(attempt, _upload("picture"), landmarks=landmarks())
     except images.ImageProblem as problem:
         return _answer(attempt, problem.code)
     _keep(attempt)
-    return _answer(attempt, "check" if attempt.done else state)
+    return _answer(attempt, "check" if attempt.done else seen)
 
 
 @bp.post("/<venue>/card/face/check")
-def card_face_check(venue: str):
+@_with_attempt(_gone)
+def card_face_check(place: Venue, attempt: face_step.Attempt):
     """The decision, on the frames that completed the steps (look, then each turn): judged again in full."""
-    place = venue_or_404(venue)
-    attempt = _attempt(place)
-    if attempt is None:
-        return _gone(place)
     if not attempt.done:
         return _answer(attempt, "wait")
     try:
@@ -149,22 +160,16 @@ def _upload(name: str) -> bytes:
 
 
 @bp.post("/<venue>/card/face/late")
-def card_face_late(venue: str):
+@_with_attempt(_gone)
+def card_face_late(place: Venue, attempt: face_step.Attempt):
     """A step's time ran out without it being done: a second try, or staff after two."""
-    place = venue_or_404(venue)
-    attempt = _attempt(place)
-    if attempt is None:
-        return _gone(place)
     return _answer(attempt, "again", _settle(place, attempt, _not_done(attempt)))
 
 
 @bp.post("/<venue>/card/face/decline")
-def card_face_decline(venue: str):
+@_with_attempt(_home)
+def card_face_decline(place: Venue, attempt: face_step.Attempt):
     """The person would rather not, or cannot: staff are called; the screen says they are coming."""
-    place = venue_or_404(venue)
-    attempt = _attempt(place)
-    if attempt is None:
-        return redirect(url_for("kiosk.home", venue=place.slug), code=303)
     return _finish(place, attempt, "face_card_mismatch")
 
 
@@ -178,7 +183,7 @@ def card_face_demo(venue: str):
     if not current_app.config["DEMO"] or sequence not in DEMO_SEQUENCES:
         abort(404)
     if attempt is None:
-        return redirect(url_for("kiosk.home", venue=place.slug), code=303)
+        return _home(place)
     frames, judges = demo_frames(_demo_person(attempt), sequence), _judges(attempt)
     while True:
         kept = face_step.run_sequence(attempt, frames, landmarks=judges["landmarks"])

@@ -20,6 +20,7 @@ SCREEN_OF = {
     "kiosk.home": "home",
     "kiosk.card": "card",
     "kiosk.check": "card",
+    "kiosk.tap_card": "card",
     "kiosk.pass_screen": "pass",
     "kiosk.check_pass": "pass",
     "kiosk.face_screen": "face",

@@ -18,7 +18,15 @@ from . import bp, card_page, show_result, source, state
 # open would hold a server thread for every kiosk screen (four open screens stopped a four-thread worker outright).
 RETRY_MS = 700  # so a card reaches its screen within about a second
 # The screens a person can tap a card on; the others (settings, the face step) are not interrupted by a card.
-LISTENING = ("kiosk.home", "kiosk.card", "kiosk.check", "kiosk.pass_screen", "kiosk.check_pass", "kiosk.result")
+LISTENING = (
+    "kiosk.home",
+    "kiosk.card",
+    "kiosk.check",
+    "kiosk.tap_card",
+    "kiosk.pass_screen",
+    "kiosk.check_pass",
+    "kiosk.result",
+)
 
 
 @bp.context_processor
@@ -75,9 +83,13 @@ def _show(place: Venue, read, result):
     return show_result(place, result)
 
 
-def tap_demo_card(place: Venue, index: str):
+@bp.post("/<venue>/card")
+@limits.failed_lookups
+def tap_card(venue: str):
     """The simulated reader on the kiosk screen: a demo card read as a reader bridge would post it, then shown on
-    this screen at once."""
+    this screen at once. Outside demo mode there are no demo cards: the screen says the card could not be used."""
+    place = venue_or_404(venue)
+    index = request.form.get("card", "")
     cards = services.demo_cards() if current_app.config["DEMO"] else []
     kiosk = g.get("kiosk")
     if not (index.isdigit() and int(index) < len(cards)) or kiosk is None:
@@ -86,21 +98,11 @@ def tap_demo_card(place: Venue, index: str):
     card = Card(number=demo.number, name=demo.name, photo=demo.chip.read_bytes() if demo.chip else None)
     try:
         with services.db().session() as s:
-            read = reads.receive(
-                s,
-                kiosk=kiosk,
-                card=card,
-                error=None,
-                at=services.now(),
-                hash_key=services.hash_key(),
-                matcher=services.faces().matcher,
-                secret=services.chip_key(),
-                source=source(),
-                shown_here=True,
+            received = reads.receive(
+                s, kiosk=kiosk, card=card, error=None, source=source(), shown_here=True, **services.read_keys()
             )
-            s.expunge(read)
-            result = checks.load(s, read.check_id) if read.state == "result" else None
+            s.expunge(received.read)
     except Problem as error:
         limits.note_problem(error)
         return card_page(place, error.code)
-    return _show(place, read, result)
+    return _show(place, received.read, received.check)

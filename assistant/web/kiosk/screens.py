@@ -11,7 +11,6 @@ from ...problems import Problem
 from .. import device, limits, preferences, services
 from ..venues import venue_or_404
 from . import bp, card_page, help_state_of, show_result, shown_result, source, spoken, state
-from .reads import tap_demo_card
 
 
 @bp.get("/")
@@ -81,8 +80,6 @@ def check_again(venue: str):
 @limits.failed_lookups
 def check(venue: str):
     place = venue_or_404(venue)
-    if "card" in request.form:  # the simulated reader: a card read, as a reader bridge posts one
-        return tap_demo_card(place, request.form.get("card", ""))
     id_text = request.form.get("id_number", "")[:64]
     try:
         with services.db().session() as s:
