@@ -8,14 +8,26 @@ from zoneinfo import ZoneInfo
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+# The moments a check, a filter or a record may name: wide enough for any date of birth or test, narrow enough that
+# converting one to UTC or another zone can never overflow the calendar (0001-01-01 or 9999-12-31 with an offset).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 def parse_time(text: str) -> datetime:
     """An aware datetime from ISO 8601; a time without an offset is read as Shanghai time.
 
-    Raises ValueError for anything else.
+    Raises ValueError for anything else, and for a moment outside 1900-2199.
     """
     moment = datetime.fromisoformat(text.strip())
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the moment is outside the calendar") from None
+    if not EARLIEST <= in_utc < LATEST:
+        raise ValueError("the moment is outside 1900-2199")
     return moment
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import inputs
 from .models import Venue
 from .problems import Problem
 from .rules import STATUSES
@@ -61,6 +62,5 @@ def _whole(text: str, low: int, high: int) -> int | None | bool:
     text = text.strip()
     if not text:
         return None
-    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
-        return False
-    return int(text)
+    value = inputs.whole_number(text, low, high)
+    return False if value is None else value

@@ -9,6 +9,7 @@ import time
 import click
 
 from .. import config as settings
+from .. import inputs
 from ..reader import POLL_SECONDS, DriverUnavailable, bridge
 from ..reader.simulated import SimulatedReader
 from .context import fail
@@ -34,7 +35,7 @@ def _feed(reader: SimulatedReader, stopped: threading.Event) -> None:
         words = line.split()
         if not words:
             reader.lift()
-        elif words[0].isdigit() and 1 <= int(words[0]) <= len(reader.cards):
+        elif inputs.whole_number(words[0], 1, len(reader.cards)) is not None:
             reader.place(int(words[0]))
         else:
             click.echo(f"Type a card's number from 1 to {len(reader.cards)}, or an empty line to lift the card.")

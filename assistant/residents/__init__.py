@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import identity
+from .. import identity, inputs
 from ..clock import parse_time, to_storage
 from ..models import Resident
 
@@ -156,7 +156,7 @@ def check_facts(value: dict, bad) -> dict:
     if bool(row.get("risk_area_visit_at")) != bool(row["risk_area_level"]):
         bad("risk_area_level", "a risk-area visit needs both a level and a time")
     doses = value["vaccine_doses"] or "0"
-    if doses.isascii() and doses.isdigit() and int(doses) < 20:  # "²" is a digit to str.isdigit, not to int()
+    if inputs.whole_number(doses, high=19) is not None:
         row["vaccine_doses"] = int(doses)
     else:
         bad("vaccine_doses", f"must be a whole number from 0 to 19, not {_quoted(value['vaccine_doses'])}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Flask, current_app
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
+from .. import inputs
 from . import api, errors, kiosk, limits, operations, pages, preferences, reviewer, staff
 from .kiosk import card_face, face, help, reads, screens, speech  # noqa: F401 (their routes join the kiosk blueprint)
 from .kiosk import setup as kiosk_setup
@@ -21,7 +23,19 @@ from .staff import imports as staff_imports
 csrf = CSRFProtect()
 
 
+class RowId(IntegerConverter):
+    """`<int:...>` in every address: ASCII digits that fit the database's integer, else the address is not found
+    (Werkzeug's own matches any Unicode digit and any size, and a twenty-digit id overflows SQLite)."""
+
+    regex = r"[0-9]{1,19}"
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", inputs.LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def setup(app: Flask) -> None:
+    app.url_map.converters["int"] = RowId  # before any blueprint's rules are made
     if app.config["PROXIES"]:
         # Behind a TLS proxy: the client's address (for limits) and https (for cookies) come from its headers.
         n = app.config["PROXIES"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import abort, current_app, render_template, request, send_file
 
-from ... import checks, faces, images
+from ... import checks, faces, images, inputs
 from ...models import Venue
 from ...problems import Problem
 from .. import limits, preferences, services
@@ -76,9 +76,10 @@ def _frame_from_form() -> bytes:
     index = request.form.get("demo_face")
     if index is not None:
         demo = _demo_faces()
-        if not index.isdigit() or int(index) >= len(demo):
+        chosen = inputs.whole_number(index, high=len(demo) - 1)
+        if chosen is None:
             raise images.ImageProblem("image_invalid")
-        return demo[int(index)].photo.read_bytes()
+        return demo[chosen].photo.read_bytes()
     upload = request.files.get("picture")
     if upload is None or not upload.filename:
         raise images.ImageProblem("image_invalid")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, current_app, g, redirect, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from ... import checks
+from ... import checks, inputs
 from ...cards import Card, face_step, reads
 from ...models import Venue
 from ...problems import Problem
@@ -89,12 +89,12 @@ def tap_card(venue: str):
     """The simulated reader on the kiosk screen: a demo card read as a reader bridge would post it, then shown on
     this screen at once. Outside demo mode there are no demo cards: the screen says the card could not be used."""
     place = venue_or_404(venue)
-    index = request.form.get("card", "")
     cards = services.demo_cards() if current_app.config["DEMO"] else []
+    index = inputs.whole_number(request.form.get("card"), high=len(cards) - 1)
     kiosk = g.get("kiosk")
-    if not (index.isdigit() and int(index) < len(cards)) or kiosk is None:
+    if index is None or kiosk is None:
         return card_page(place, "id_invalid_length")
-    demo = cards[int(index)]
+    demo = cards[index]
     card = Card(number=demo.number, name=demo.name, photo=demo.chip.read_bytes() if demo.chip else None)
     try:
         with services.db().session() as s:

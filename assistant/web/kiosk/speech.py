@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import abort, current_app, request
 
-from ... import faces, identity, passes
+from ... import faces, identity, inputs, passes
 from ...cards import READER_ERRORS
 from .. import audio, outage, preferences, services
 from ..venues import venue_or_404
@@ -35,8 +35,8 @@ def speech(venue: str, screen: str):
     result = shown_result(place) if screen in ("result", "why", "reason") else None
     if screen in ("result", "why", "reason") and result is None:
         abort(404)
-    index = request.args.get("n", "0")
-    if screen == "reason" and not (index.isdigit() and int(index) < len(result["reasons"])):
+    index = inputs.whole_number(request.args.get("n", "0"), high=len(result["reasons"]) - 1) if result else 0
+    if screen == "reason" and index is None:
         abort(404)
     lang = preferences.language()
     text = spoken.script(
@@ -46,7 +46,7 @@ def speech(venue: str, screen: str):
         error=_spoken_error(request.args),
         private=private_listening(place),
         demo=current_app.config["DEMO"],
-        index=int(index) if screen == "reason" else 0,
+        index=index if screen == "reason" else 0,
         chosen=_chosen(request.args.get("chosen")) if screen == "settings" else None,
     )
     return audio.answer(text, lang)

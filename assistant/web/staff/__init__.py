@@ -4,14 +4,14 @@ the check log and the audit log. Every page needs a signed-in staff member; some
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from functools import wraps
 
 from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, logout_user
 
-from ...clock import SHANGHAI, from_storage, to_storage
+from ... import inputs
+from ...clock import SHANGHAI, from_storage, parse_time, to_storage
 from ...staff import accounts
 from .. import services
 
@@ -36,10 +36,11 @@ class StaffUser(UserMixin):
 
 @login_manager.user_loader
 def _load(user_id: str):
-    if not user_id.isdigit():
+    account_id = inputs.whole_number(user_id)
+    if account_id is None:
         return None
     with services.db().session() as s:
-        account = accounts.live(s, int(user_id))
+        account = accounts.live(s, account_id)
         return StaffUser(account) if account else None
 
 
@@ -92,6 +93,8 @@ def admin_only(view):
 def _local(path: str) -> str | None:
     """Where to go after signing in: a staff page of this site only, never another site."""
     path = (path or "").rstrip("?")
+    if inputs.has_control(path):
+        return None
     return path if path.startswith("/staff/") and not path.startswith("//") and "\\" not in path else None
 
 
@@ -102,18 +105,17 @@ def moment_arg(name: str, errors: list):
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text)
+        return to_storage(parse_time(text))
     except ValueError:
         errors.append((name, _("Enter a date and time, for example 2026-11-29T09:30")))
         return None
-    return to_storage(moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment)
 
 
 def paging() -> tuple[int | None, dict]:
     """The id to list from (newest first), and the filters to carry to the next page."""
     before = request.args.get("before", "")
     query = {k: v for k, v in request.args.items() if k != "before" and v}
-    return (int(before) if before.isdigit() else None), query
+    return inputs.whole_number(before), query
 
 
 def local_time(moment, seconds: bool = False) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ... import identity, images
+from ... import identity, images, inputs
 from ...clock import SHANGHAI
 from ...faces import FaceProblem, enrolment
 from ...models import Resident
@@ -188,7 +188,7 @@ def issue_pass(resident_id: int):
     relation = request.form.get("relation", "")
     days = request.form.get("days", "")
     errors = []
-    if not days.isdigit() or int(days) not in PASS_DAYS:
+    if inputs.whole_number(days) not in PASS_DAYS:
         errors.append(("days", _("Choose how long the pass lasts")))
     if requested_by and relation not in RELATIONS:
         errors.append(("relation", _("Choose how the person asking is related to the resident")))
