@@ -222,6 +222,19 @@ class StaffAccount(Base):
     demo: Mapped[bool] = mapped_column(default=False)  # made by demo seeding; a production server refuses these
 
 
+class StaffSession(Base):
+    """One signed-in session of a staff account, held on the server: signing out, an admin, or disabling the account
+    ends it, and a copy of its cookie opens nothing after that. The cookie carries the key; only its hash is kept."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("staff_account.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]  # UTC
+    ended_at: Mapped[datetime | None]
+
+
 class AuditEntry(Base):
     """One staff action, appended and never changed: who, what, when, and which resident (masked)."""
 

@@ -66,6 +66,8 @@ OFFICE_CODES: dict[str, Code] = {
             "username_taken",
             "password_too_short",
             "password_too_long",
+            "password_guessable",
+            "password_is_username",
             "role_invalid",
             "account_unknown",
         ),

@@ -75,9 +75,7 @@
   var seen = newest();
   if (!window.EventSource) { reloadLater(); return; }
   var source = new EventSource(queue.getAttribute("data-help-events"));
-  var failures = 0;
   source.addEventListener("queue", function (event) {
-    failures = 0;
     // The same button keeps the keyboard focus when the list is drawn again.
     var focused = document.activeElement && queue.contains(document.activeElement) ?
       document.activeElement.closest("form") : null;
@@ -95,13 +93,14 @@
     }
     seen = Math.max(seen, now);
   });
-  source.addEventListener("signed-out", function () {
+  source.addEventListener("signed-out", function (event) {
     source.close();
-    window.location.assign(queue.getAttribute("data-signed-out"));
+    window.location.assign(event.data || queue.getAttribute("data-signed-out"));
   });
+  // Each answer ends at once and the browser asks again by itself (the server holds no thread for an open page).
+  // Only when the browser gives up (an error answer) does the page fall back to reloading itself.
   source.onerror = function () {
-    failures += 1;
-    if (failures > 3) { source.close(); reloadLater(); }
+    if (source.readyState === EventSource.CLOSED) { reloadLater(); }
   };
   document.querySelector("[data-live-note]").hidden = false;
 })();

@@ -8,30 +8,41 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from ..clock import stored_now
 from ..models import StaffAccount
 from ..problems import Problem
+from . import sessions
 
 ROLES = ("staff", "admin")  # staff help, look up and print; admins also manage accounts, venues and kiosks
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200  # Argon2 takes any length; a bound keeps a huge form field from costing anything
+# zxcvbn's score from 0 to 4; 3 is "safely unguessable" (about 10^8 guesses or more), far beyond what the sign-in
+# limit lets anyone try against the console, and enough to make a stolen Argon2 hash slow to crack.
+STRONG_ENOUGH = 3
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so that a wrong name takes as long as a wrong password.
 _NOBODY = _hasher.hash("no account has this password")
 
 
 class AccountError(Problem):
-    """`code` is username_invalid, username_taken, password_too_short, password_too_long, role_invalid or
-    account_unknown."""
+    """`code` is username_invalid, username_taken, password_too_short, password_too_long, password_guessable,
+    password_is_username, role_invalid or account_unknown."""
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, username: str = "") -> None:
+    """A password long enough, and one that zxcvbn's estimate says would take an attacker many guesses: not a common
+    password, a keyboard row, a repeat, a date, or the username (or a small change to it)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError("password_too_short", n=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
         raise AccountError("password_too_long", n=MAX_PASSWORD)
+    if username and password.strip().lower() == username.lower():
+        raise AccountError("password_is_username")
+    if zxcvbn(password, user_inputs=[username] if username else [])["score"] < STRONG_ENOUGH:
+        raise AccountError("password_guessable")
 
 
 def add(session: Session, username: str, password: str, role: str, *, demo: bool = False) -> StaffAccount:
@@ -40,7 +51,7 @@ def add(session: Session, username: str, password: str, role: str, *, demo: bool
         raise AccountError("username_invalid")
     if role not in ROLES:
         raise AccountError("role_invalid")
-    check_password(password)
+    check_password(password, username)
     if session.scalar(select(StaffAccount.id).where(StaffAccount.username == username)) is not None:
         raise AccountError("username_taken")
     account = StaffAccount(
@@ -52,13 +63,23 @@ def add(session: Session, username: str, password: str, role: str, *, demo: bool
 
 
 def disable(session: Session, username: str) -> StaffAccount:
-    """The account can no longer sign in, and a session it has open ends at its next request."""
+    """The account can no longer sign in, and every session it has open ends now (event streams included)."""
     account = by_username(session, username)
     if account is None:
         raise AccountError("account_unknown")
     if account.disabled_at is None:
         account.disabled_at = stored_now()
+    sessions.end_all(session, account.id)
     return account
+
+
+def end_sessions(session: Session, username: str) -> int:
+    """An admin ends every open session of the account (a lost laptop, a shared computer left signed in); the
+    account itself stays. Returns how many ended."""
+    account = by_username(session, username)
+    if account is None:
+        raise AccountError("account_unknown")
+    return sessions.end_all(session, account.id)
 
 
 def by_username(session: Session, username: str) -> StaffAccount | None:

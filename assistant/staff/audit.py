@@ -33,6 +33,7 @@ ACTIONS = (
     "venue_edit",
     "staff_add",
     "staff_disable",
+    "staff_sessions_end",
 )
 PAGE = 200
 

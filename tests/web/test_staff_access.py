@@ -119,6 +119,74 @@ def test_a_disabled_account_is_signed_out_at_its_next_page(staff_app):
     )
 
 
+def _copy(client, app):
+    """A second browser holding a copy of this client's session cookie (as a thief or a shared computer would)."""
+    cookie = next(c for c in client._cookies.values() if c.key == "session")
+    other = app.test_client()
+    other.set_cookie("session", cookie.value)
+    return other
+
+
+SIGNED_OUT = "event: signed-out\ndata: /staff/login?ended=session\n\n"
+
+
+def test_signing_out_ends_the_session_on_the_server_so_a_copied_cookie_opens_nothing(staff_app):
+    client = signed_in(staff_app)
+    thief = _copy(client, staff_app)
+    assert thief.get("/staff/help").status_code == 200  # the copy works while the session lasts
+    assert client.post("/staff/logout").status_code == 303
+    assert thief.get("/staff/help/events").get_data(as_text=True) == SIGNED_OUT
+    ended = thief.get("/staff/help")
+    assert ended.headers["Location"] == "/staff/login?next=/staff/help"  # told once; then as anyone else
+    assert "Your session has ended" in staff_app.test_client().get("/staff/login?ended=session&lang=en").get_data(
+        as_text=True
+    )
+    # Signing in again makes a new session; the old cookie still opens nothing.
+    again = signed_in(staff_app)
+    assert again.get("/staff/help").status_code == 200 and thief.get("/staff/help").status_code == 303
+
+
+def test_disabling_an_account_ends_its_open_help_stream_at_once(staff_app):
+    desk = signed_in(staff_app)
+    assert "event: queue" in desk.get("/staff/help/events").get_data(as_text=True)
+    assert signed_in(staff_app, ADMIN).post("/staff/accounts/desk/disable").status_code == 303
+    assert desk.get("/staff/help/events").get_data(as_text=True) == SIGNED_OUT  # no more queue events
+    staff_app.test_client().post("/kiosk/metro/help", data={"screen": "kiosk.card"})
+    assert desk.get("/staff/help/events").status_code == 401  # and none after
+
+
+def test_an_admin_signs_a_member_of_staff_out_everywhere(staff_app):
+    laptop, desk = signed_in(staff_app), signed_in(staff_app)
+    admin = signed_in(staff_app, ADMIN)
+    assert "Sign desk out everywhere" in admin.get("/staff/accounts?lang=en").get_data(as_text=True)
+    assert admin.post("/staff/accounts/desk/sessions/end").status_code == 303
+    for ended in (laptop, desk):
+        assert ended.get("/staff/help").headers["Location"] == "/staff/login?next=/staff/help&ended=session"
+    assert admin.get("/staff/help").status_code == 200  # the admin's own session goes on
+    assert admin.post("/staff/accounts/nobody/sessions/end").status_code == 404
+    assert signed_in(staff_app).get("/staff/help").status_code == 200  # and desk may sign in again
+    with db(staff_app).session() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "staff_sessions_end")).one()
+    assert (entry.actor, entry.detail) == ("boss", "desk: 2")
+    assert signed_in(staff_app).post("/staff/accounts/boss/sessions/end").status_code == 403  # admins only
+
+
+def test_the_session_cookie_names_a_session_not_an_account(staff_app):
+    """The cookie carries a random key for the session; the server keeps only its hash."""
+    from assistant.models import StaffSession
+
+    client = signed_in(staff_app)
+    with client.session_transaction() as kept:
+        token = kept["_user_id"]
+    row_id, key = token.split(".")
+    with db(staff_app).session() as s:
+        row = s.get(StaffSession, int(row_id))
+        assert row.ended_at is None and key not in row.key_hash and len(key) >= 32
+    with client.session_transaction() as kept:
+        kept["_user_id"] = f"{row_id}.{'x' * len(key)}"  # a forged key for a real session
+    assert client.get("/staff/help").status_code == 303
+
+
 @pytest.mark.parametrize("path", ["/staff/venues", "/staff/venues/metro", "/staff/accounts", "/staff/audit"])
 def test_staff_cannot_open_admin_pages(staff_app, path):
     assert signed_in(staff_app).get(path).status_code == 403
@@ -240,3 +308,29 @@ def test_staff_accounts_from_the_command_line(cli_env):
     assert stored.startswith("$argon2id$") and "a long password" not in stored
     logins = run_cli(["staff", "demo-logins"], cli_env).stdout
     assert "Staff console demo login: staff / " in logins and "Staff console demo login: admin / " in logins
+
+
+@pytest.mark.parametrize(
+    "password", ["1234567890", "password123", "qwertyuiop", "1111111111", "janitor.li", "JANITOR.LI "]
+)
+def test_a_guessable_password_or_the_username_is_refused_with_what_to_do(staff_app, password):
+    client = signed_in(staff_app, ADMIN)
+    answer = client.post(
+        "/staff/accounts?lang=en", data={"username": "janitor.li", "password": password, "role": "staff"}
+    )
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and 'id="password-error"' in page  # the message is the password field's
+    told = "must not be the username" if "janitor" in password.lower() else "too easy to guess"
+    assert told in page
+    with db(staff_app).session() as s:
+        assert s.scalar(select(func.count()).select_from(StaffAccount)) == 2
+
+
+def test_the_command_line_refuses_a_guessable_password_too(cli_env):
+    common = run_cli(["staff", "add", "clerk", "--role", "staff", "--password-stdin"], cli_env, stdin="password123\n")
+    assert common.returncode != 0 and "too easy to guess" in common.stderr
+    same = run_cli(
+        ["staff", "add", "clerk.wu.li", "--role", "staff", "--password-stdin"], cli_env, stdin="Clerk.Wu.Li\n"
+    )
+    assert same.returncode != 0 and "must not be the username" in same.stderr
+    assert "clerk" not in run_cli(["staff", "list"], cli_env).stdout

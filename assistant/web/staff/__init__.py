@@ -6,13 +6,13 @@ from __future__ import annotations
 import time
 from functools import wraps
 
-from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, logout_user
 
 from ... import inputs
 from ...clock import SHANGHAI, from_storage, parse_time, to_storage
-from ...staff import accounts
+from ...staff import sessions
 from .. import services
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -24,8 +24,12 @@ PASSIVE = {"staff.help_events", "staff.import_progress"}
 
 
 class StaffUser(UserMixin):
-    def __init__(self, account):
-        self.id = account.id
+    """The signed-in member of staff. Flask-Login keeps `id` in the session cookie: here it is the server-side
+    session's token (staff.sessions), not the account's number, so that ending the session ends the cookie too."""
+
+    def __init__(self, account, token: str):
+        self.id = token
+        self.account_id = account.id
         self.username = account.username
         self.role = account.role
 
@@ -35,13 +39,19 @@ class StaffUser(UserMixin):
 
 
 @login_manager.user_loader
-def _load(user_id: str):
-    account_id = inputs.whole_number(user_id)
-    if account_id is None:
-        return None
+def _load(token: str):
     with services.db().session() as s:
-        account = accounts.live(s, account_id)
-        return StaffUser(account) if account else None
+        account = sessions.live(s, token)
+        return StaffUser(account, token) if account else None
+
+
+def sign_out() -> None:
+    """This session ends on the server and in the browser."""
+    with services.db().session() as s:
+        sessions.end(s, current_user.id)
+        s.commit()
+    logout_user()
+    session.pop("staff_seen", None)
 
 
 def actor() -> str:
@@ -58,19 +68,30 @@ def _signed_in():
     if request.endpoint in OPEN:
         return None
     if not current_user.is_authenticated:
+        # A cookie that names a session the server has ended since: signed out elsewhere, disabled, or by an admin.
+        ended = "session" if session.pop("_user_id", None) else None
         if request.endpoint in PASSIVE:
-            abort(401)
-        return redirect(url_for("staff.login", next=_local(request.full_path)), code=303)
+            return _ended_quietly(ended)
+        return redirect(url_for("staff.login", next=_local(request.full_path), ended=ended), code=303)
     seen = session.get("staff_seen", 0)
     if time.time() - seen > idle_limit():
-        logout_user()
-        session.pop("staff_seen", None)
+        sign_out()
         if request.endpoint in PASSIVE:
-            abort(401)
+            return _ended_quietly("1")
         return redirect(url_for("staff.login", ended="1"), code=303)
     if request.endpoint not in PASSIVE:
         session["staff_seen"] = int(time.time())
     return None
+
+
+def _ended_quietly(why: str | None):
+    """What a page's own background request gets without a live session. The help queue's stream of a session that
+    has just ended tells its page where to go (event "signed-out", with the sign-in screen saying why: "1" idle,
+    "session" ended on the server); anything else, and anyone who never signed in, is refused."""
+    if request.endpoint == "staff.help_events" and why:
+        where = url_for("staff.login", ended=why)
+        return Response(f"event: signed-out\ndata: {where}\n\n", mimetype="text/event-stream")
+    abort(401)
 
 
 @bp.context_processor

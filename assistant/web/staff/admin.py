@@ -128,8 +128,9 @@ def add_account():
             audit.record(s, actor(), "staff_add", detail=f"{account.username} as {role}")
             added = account.username
     except accounts.AccountError as error:
-        field = {"role_invalid": "role-staff", "password_too_short": "password", "password_too_long": "password"}
-        return _accounts_page([(field.get(error.code, "username"), _message(error))], 400)
+        field = "role-staff" if error.code == "role_invalid" else "username"
+        field = "password" if error.code.startswith("password_") else field
+        return _accounts_page([(field, _message(error))], 400)
     return _accounts_page(added=added)
 
 
@@ -142,6 +143,18 @@ def disable_account(username: str):
         with services.db().session() as s:
             accounts.disable(s, username)
             audit.record(s, actor(), "staff_disable", detail=username)
+    except accounts.AccountError:
+        abort(404)
+    return redirect(url_for("staff.account_list"), code=303)
+
+
+@bp.post("/accounts/<username>/sessions/end")
+@admin_only
+def end_sessions(username: str):
+    try:
+        with services.db().session() as s:
+            ended = accounts.end_sessions(s, username)
+            audit.record(s, actor(), "staff_sessions_end", detail=f"{username}: {ended}")
     except accounts.AccountError:
         abort(404)
     return redirect(url_for("staff.account_list"), code=303)

@@ -6,14 +6,14 @@ import time
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from ...staff import accounts, audit
+from ...staff import accounts, audit, sessions
 from .. import services
-from . import StaffUser, _local, actor, bp
+from . import StaffUser, _local, actor, bp, sign_out
 
 WINDOW_MINUTES = 15
 PER_ACCOUNT = 5  # failed sign-ins to one account in the window before it must wait
@@ -39,7 +39,7 @@ def _keys(username: str) -> tuple[str, str]:
 
 
 def _page(errors: list | None = None, username: str = "", status: int = 200):
-    ended = request.args.get("ended") == "1"
+    ended = {"1": "1", "session": "session"}.get(request.args.get("ended", ""))
     page = render_template("staff/login.html", errors=errors or [], username=username, ended=ended)
     return page, status
 
@@ -91,7 +91,7 @@ def sign_in():
     if lang:
         session["lang"] = lang
     with services.db().session() as s:
-        login_user(StaffUser(accounts.live(s, user_id)))
+        login_user(StaffUser(accounts.live(s, user_id), sessions.start(s, user_id)))
     session["staff_seen"] = int(time.time())
     return redirect(_local(request.args.get("next", "")) or url_for("staff.help"), code=303)
 
@@ -100,6 +100,5 @@ def sign_in():
 def logout():
     with services.db().session() as s:
         audit.record(s, actor(), "logout")
-    logout_user()
-    session.pop("staff_seen", None)
+    sign_out()
     return redirect(url_for("staff.login"), code=303)

@@ -3,9 +3,10 @@ those do not work), "I'm coming" tells the kiosk, "Done" closes the request."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 
-from flask import Response, redirect, render_template, request, session, stream_with_context, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,12 +16,9 @@ from ...clock import stored_now
 from ...models import Venue
 from ...staff import audit
 from .. import preferences, services
-from . import actor, bp, idle_limit
+from . import actor, bp
 
-POLL_SECONDS = 1.0  # how often the stream looks for changes: a new request reaches the page within 2 seconds
-BEAT_SECONDS = 5  # a comment line this often, so a closed page frees its server thread within seconds
-RESEND_SECONDS = 30  # the queue is sent again this often anyway, so "waited" times stay current
-STREAM_SECONDS = 300  # then the browser reconnects by itself (EventSource does), and sign-in is checked again
+RETRY_MS = 1000  # how soon the page's stream asks again: a new request reaches the page within about a second
 
 
 def _queue() -> dict:
@@ -71,36 +69,24 @@ def help():
 
 @bp.get("/help/events")
 def help_events():
-    """The queue, as an HTML fragment, each time it changes (event "queue"); event "signed-out" when the session
-    has ended. Each connection lasts a few minutes at most."""
-    seen = session.get("staff_seen", 0)
-
-    def stream():
-        yield "retry: 2000\n\n"
-        started = last_sent = time.monotonic()
-        last_beat, shown = started, None
-        while time.monotonic() - started < STREAM_SECONDS:
-            if time.time() - seen > idle_limit():
-                yield "event: signed-out\ndata: \n\n"
-                return
-            try:
-                with services.db().session() as s:
-                    now_shown = help_requests.fingerprint(s)
-                changed = now_shown != shown or time.monotonic() - last_sent > RESEND_SECONDS
-                queue = _queue() if changed else None
-            except SQLAlchemyError:
-                return  # the registry is away: the page reconnects by itself in 2 seconds, and again until it is back
-            if changed:
-                shown, last_sent = now_shown, time.monotonic()
-                fragment = render_template("staff/_queue.html", minutes_waited=minutes_waited, **queue)
-                yield "event: queue\n" + "".join(f"data: {line}\n" for line in fragment.splitlines()) + "\n"
-            elif time.monotonic() - last_beat > BEAT_SECONDS:
-                last_beat = time.monotonic()
-                yield ": still here\n\n"
-            time.sleep(POLL_SECONDS)
-
-    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
-    response.headers["X-Accel-Buffering"] = "no"  # nginx passes each event on at once
+    """Server-sent events: the queue as an HTML fragment (event "queue") when it differs from what the page shows.
+    Each connection answers at once and ends, and EventSource comes back after `retry` by itself, sending the id of
+    the last queue it got (Last-Event-ID): so an open staff page holds no server thread while nothing happens, and
+    its session is checked again on every return (a session that ended gets event "signed-out")."""
+    body = f"retry: {RETRY_MS}\n\n"
+    try:
+        with services.db().statements() as s:
+            changes = help_requests.fingerprint(s)
+        # The minute is part of the id, so the "waited" times are sent again each minute.
+        shown = hashlib.sha256(repr((changes, int(time.time() // 60))).encode()).hexdigest()[:16]
+        if request.headers.get("Last-Event-ID") != shown:
+            fragment = render_template("staff/_queue.html", minutes_waited=minutes_waited, **_queue())
+            lines = "".join(f"data: {line}\n" for line in fragment.splitlines())
+            body += f"id: {shown}\nevent: queue\n{lines}\n"
+    except SQLAlchemyError:
+        pass  # the registry is away: the page asks again, as ever, until it is back
+    response = Response(body, mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
