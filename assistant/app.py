@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from flask import Flask
@@ -15,6 +16,16 @@ from .faces.enrolment import Recogniser
 from .seeding import demo_faces
 from .speech import SpeechService
 from .texts import Texts
+
+
+def limits_namespace(config) -> str:
+    """What the rate limits' keys start with. In this process's memory: a random one, which keeps two apps of one
+    process apart (tests). In a shared store (Redis): one for the whole deployment, so that every server and worker
+    spends the same budgets; servers of one deployment share SECRET_KEY, so it is made from that."""
+    if config["LIMITS_STORAGE"].startswith("memory"):
+        return secrets.token_hex(4)
+    key = config["SECRET_KEY"]
+    return hashlib.sha256(b"limits:" + (key if isinstance(key, bytes) else key.encode())).hexdigest()[:12]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -52,7 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.config["SPEECH_CACHE"], app.config["SPEECH_ENGINE"], max_bytes=app.config["SPEECH_CACHE_MB"] << 20
         ),
         "faces": Recogniser(faces.choose(app.config["FACE_MATCHER"]), app.config["FACE_THRESHOLD"]),
-        "instance_id": secrets.token_hex(4),  # keeps this app's rate-limit counts apart from another app's
+        "instance_id": limits_namespace(app.config),
     }
 
     from .web import setup

@@ -73,6 +73,7 @@ OFFICE_CODES: dict[str, Code] = {
         ),
         "resident": ("resident_unknown", "consent_missing"),
         "help": ("help_unknown",),
+        "service": ("limits_unavailable",),
         "venue_policy": (
             "venue_policy_invalid",
             "venue_allowed_none",

@@ -13,8 +13,10 @@ from functools import wraps
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from limits import RateLimitItemPerMinute
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 from werkzeug.exceptions import TooManyRequests
 
 from .. import help_requests
@@ -22,6 +24,8 @@ from ..problems import CODES, Problem
 from . import device, services
 
 log = logging.getLogger(__name__)
+# What a shared limits store (Redis) raises when it cannot be reached or answer in time.
+AWAY = (StorageError, RedisError, ConnectionError, TimeoutError)
 # The problems that count against the budget: a number, pass or face that leads to no one.
 COUNTED = frozenset(code for code, spec in CODES.items() if spec.area in ("id", "pass", "face"))
 
@@ -57,16 +61,34 @@ def failed_lookups(view):
             return view(*args, **kwargs)
         budget, window = current_app.extensions["failed_lookups"]
         key = device.limit_key()
-        if not window.test(budget, key):
+        try:
+            within = window.test(budget, key)
+        except AWAY:
+            return _uncounted(view, *args, **kwargs)
+        if not within:
             _breached()
             raise TooManyRequests()
         try:
             return view(*args, **kwargs)
         finally:
             if g.get("failed_lookup"):
-                window.hit(budget, key)
+                try:
+                    window.hit(budget, key)
+                except AWAY:
+                    log.warning("the limits store is away: a failed lookup was not counted")
 
     return guarded
+
+
+def _uncounted(view, *args, **kwargs):
+    """The shared limits store is away, so the budget cannot be read: a person who is found is checked as ever (the
+    kiosk goes on working), but a lookup that finds no one is answered as past the budget (the screen asks the
+    person to see staff): a guesser gains nothing while the count is blind. The check is logged either way."""
+    log.warning("the limits store is away: lookups that find no one are refused until it is back")
+    answer = view(*args, **kwargs)
+    if g.get("failed_lookup"):
+        raise TooManyRequests()
+    return answer
 
 
 def note_result(status: str) -> None:
@@ -81,11 +103,23 @@ def note_problem(problem: Problem) -> None:
         g.failed_lookup = True
 
 
+def _options(uri: str) -> dict:
+    """A shared store answers within half a second or counts as away: a request never waits on a stalled Redis."""
+    return {} if uri.startswith("memory") else {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+
+
+def store(config):
+    """The limits store every budget is kept in: this process's memory, or Redis shared by every server."""
+    return storage_from_string(config["LIMITS_STORAGE"], **_options(config["LIMITS_STORAGE"]))
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["LIMITS_STORAGE"])
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", _options(app.config["LIMITS_STORAGE"]))
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.extensions["assistant"]["instance_id"])
     limiter.init_app(app)
     budget = RateLimitItemPerMinute(app.config["FAILED_LOOKUPS_PER_MINUTE"], namespace="failed-lookups")
     app.extensions["failed_lookups"] = (
         budget,
-        MovingWindowRateLimiter(storage_from_string(app.config["LIMITS_STORAGE"])),
+        MovingWindowRateLimiter(store(app.config)),
     )

@@ -3,6 +3,7 @@ serve` processes on it, as a district would run them."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -98,6 +99,39 @@ class Cluster:
         )
         assert out.returncode == 0, out.stderr
         return self.server_url.replace("/postgres?", f"/{name}?")
+
+
+class Redis:
+    """A Redis server of the test's own, as a district would run one for the servers' shared limits: on a unix socket
+    in a folder of its own, keeping nothing on disk. `stop()` ends it (the store is then away)."""
+
+    def __init__(self):
+        assert shutil.which("redis-server"), "Redis is missing: apt-get install -y redis-server (make test installs it)"
+        self.folder = tempfile.mkdtemp(prefix="assistant-redis-")
+        self.socket = f"{self.folder}/redis.sock"
+        self.url = f"redis+unix://{self.socket}"
+        subprocess.run(
+            ["redis-server", "--port", "0", "--unixsocket", self.socket, "--daemonize", "yes", "--dir", self.folder,
+             "--pidfile", f"{self.folder}/redis.pid", "--save", "", "--appendonly", "no",
+             "--logfile", f"{self.folder}/redis.log"],
+            check=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not (Path(self.socket).exists() and Path(f"{self.folder}/redis.pid").exists()):
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        pid_file = Path(f"{self.folder}/redis.pid")
+        if not pid_file.exists():
+            return
+        pid = int(pid_file.read_text())
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, 15)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def demo_env(instance: Path, database_url: str) -> dict:

@@ -10,7 +10,7 @@ from wtforms import ValidationError
 
 from ... import kiosks
 from .. import device, preferences, services
-from ..limits import limiter
+from ..limits import AWAY, limiter
 
 bp = Blueprint("kiosk_setup", __name__, url_prefix="/kiosk/setup")
 TOKEN_FIELD = "token"
@@ -19,6 +19,15 @@ TOKEN_FIELD = "token"
 def _page(error: str | None = None, status: int = 200):
     message = services.texts().error(error, preferences.language()) if error else None
     return render_template("kiosk/setup.html", bound=device.bound(), error=error, message=message), status
+
+
+def _limits_away(_error):
+    """The shared limits store is away: without its count no token is tried (a guesser could try without end)."""
+    return _page("limits_unavailable", 503)
+
+
+for _away in AWAY:
+    bp.register_error_handler(_away, _limits_away)
 
 
 @bp.get("")

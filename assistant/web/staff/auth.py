@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from limits import RateLimitItemPerMinute
-from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from ...staff import accounts, audit, sessions
-from .. import services
+from .. import preferences, services
+from ..limits import AWAY, store
 from . import StaffUser, _local, actor, bp, sign_out
 
 WINDOW_MINUTES = 15
@@ -24,7 +25,7 @@ def _limits():
     """(limiter, per account, per address), one per app: kept with the app's limits storage."""
     kept = current_app.extensions.get("staff_sign_in")
     if kept is None:
-        limiter = MovingWindowRateLimiter(storage_from_string(current_app.config["LIMITS_STORAGE"]))
+        limiter = MovingWindowRateLimiter(store(current_app.config))
         kept = current_app.extensions["staff_sign_in"] = (
             limiter,
             RateLimitItemPerMinute(PER_ACCOUNT, WINDOW_MINUTES),
@@ -64,7 +65,12 @@ def sign_in():
         return _page(errors, username, 400)
     limiter, per_account, per_address = _limits()
     account_key, address_key = _keys(username)
-    if not (limiter.test(per_account, account_key) and limiter.test(per_address, address_key)):
+    try:
+        within = limiter.test(per_account, account_key) and limiter.test(per_address, address_key)
+    except AWAY:  # no count of the failures, so no password is tried: a guesser gets nothing while it is away
+        message = services.texts().error("limits_unavailable", preferences.language())
+        return _page([("password", message)], username, 503)
+    if not within:
         message = _(
             "Too many failed sign-ins. Wait %(minutes)s minutes and try again, or ask an administrator.",
             minutes=WINDOW_MINUTES,
@@ -80,12 +86,14 @@ def sign_in():
             user_id, name = account.id, account.username
             audit.record(s, name, "login")
     if account is None:
-        limiter.hit(per_account, account_key)
-        limiter.hit(per_address, address_key)
+        with suppress(*AWAY):  # gone since the test above: this one failure goes uncounted
+            limiter.hit(per_account, account_key)
+            limiter.hit(per_address, address_key)
         return _page(
             [("username", _("The username or password is not right. Check them and try again."))], username, 400
         )
-    limiter.clear(per_account, account_key)
+    with suppress(*AWAY):
+        limiter.clear(per_account, account_key)
     lang = session.get("lang")
     session.clear()  # a new session on sign-in: nothing from before it carries over
     if lang:
