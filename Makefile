@@ -43,7 +43,7 @@ test-postgres: test-setup require-system-packages
 	tools/pg-cluster stop $$folder; exit $$status
 
 # Speed, size and memory figures, printed (not asserted in unit tests).
-bench: PACKAGES = $(SYSTEM_PACKAGES) postgresql wrk
+bench: PACKAGES = $(SYSTEM_PACKAGES) postgresql wrk nginx-light openssl
 bench: setup system-packages $(VENV)/.test-installed
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/speech.py
@@ -51,6 +51,7 @@ bench: setup system-packages $(VENV)/.test-installed
 	$(BIN)/python bench/faces.py
 	$(BIN)/python bench/card_face.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/slow_clients.py
 	$(BIN)/python bench/import_residents.py
 	$(BIN)/python bench/soak.py
 

@@ -26,6 +26,8 @@ RESTART_PAUSE = 0.5  # seconds before a dead worker's replacement starts
 # Seconds a worker has, once told to stop, to finish the requests in hand; then it is killed. Otherwise a staff page's
 # event stream would hold a stop for minutes, and a worker that never stops (CI saw one once) would hold it for ever.
 STOP_GRACE = 8
+HEADER_SECONDS = 10  # a request's headers must arrive within this (Granian; waitress: its idle connection timeout)
+CONNECTIONS = 1000  # waitress: connections held open at once (its default of 100 let 100 slow ones shut others out)
 
 
 def can_share_socket() -> bool:
@@ -79,17 +81,19 @@ def serve(host: str, port: int, threads: int, workers: int, server: str = "grani
 def _granian(host: str, port: int, threads: int, workers: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
 
+    os.environ["ASSISTANT_THREADS"] = str(threads)  # each worker's pool for the Flask app (assistant/asgi.py)
     Granian(
-        "assistant.wsgi:app",
+        "assistant.asgi:app",
         factory=True,
         address=host,
         port=port,
-        interface=Interfaces.WSGI,
+        # ASGI, so that a body is read on Granian's event loop before a thread runs the app (see assistant/asgi.py):
+        # served as WSGI, eight connections that sent headers and no body stopped a four-thread worker.
+        interface=Interfaces.ASGI,
         workers=workers,
-        # One Python thread a worker serves the API fastest (measured); a kiosk page waiting on speech synthesis
-        # then holds its worker, so a busy venue runs two or more workers a core.
-        blocking_threads=threads,
+        http1_settings=HTTP1Settings(header_read_timeout=HEADER_SECONDS * 1000),
         backlog=1024,
         websockets=False,
         respawn_failed_workers=True,  # a worker that dies (killed, out of memory) is replaced
@@ -116,10 +120,14 @@ def _run(listener: socket.socket | None, host: str, port: int, threads: int) -> 
     if listener is not None:
         _stop_with_parent()
     app = create_app()
+    # Waitress reads each request whole in its I/O thread before a worker thread runs it: a slow body holds no thread.
+    # It closes a connection idle for HEADER_SECONDS, and keeps up to CONNECTIONS open at once.
+    options = {"threads": threads, "ident": "assistant", "channel_timeout": HEADER_SECONDS}
+    options["connection_limit"] = CONNECTIONS
     if listener is None:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="assistant")
+        waitress.serve(app, host=host, port=port, **options)
     else:
-        waitress.serve(app, sockets=[listener], threads=threads, ident="assistant")
+        waitress.serve(app, sockets=[listener], **options)
 
 
 def _stop_with_parent() -> None:

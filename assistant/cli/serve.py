@@ -11,7 +11,13 @@ from .context import Context, fail
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int, help="Threads a worker (4 measured best).")
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=int,
+    help="Threads a worker for the app (2-4 measured best; 4 leaves room for a slow page).",
+)
 @click.option(
     "--workers",
     default=1,
