@@ -207,6 +207,25 @@ def test_the_help_queue_between_a_kiosk_and_the_staff_desk(browser, live_server,
     kiosk_context.close()
 
 
+def test_an_open_help_queue_goes_to_sign_in_when_an_admin_ends_the_session(browser, live_server, staff_accounts):
+    desk = browser.new_context()
+    staff = desk.new_page()
+    sign_in(staff, live_server, STAFF)
+    expect(staff.locator("[data-live-note]")).to_be_visible()
+    admin_context = browser.new_context()
+    admin = admin_context.new_page()
+    sign_in(admin, live_server, ADMIN)
+    admin.goto(f"{live_server}/staff/accounts?lang=en")
+    admin.get_by_role("button", name=f"Sign {STAFF[0]} out everywhere").click()
+    ended = time.monotonic()
+    staff.wait_for_url(f"{live_server}/staff/login?ended=session", timeout=5000)
+    assert time.monotonic() - ended < 3  # the queue's next answer (within about a second) says so
+    expect(staff.locator(".notice")).to_contain_text("Your session has ended")
+    sign_in(staff, live_server, STAFF)  # and the person signs in again as ever
+    desk.close()
+    admin_context.close()
+
+
 @pytest.fixture
 def own_server(tmp_path):
     """A server of its own, so what these tests add (100,000 residents, an enrolled face) stays out of the other
