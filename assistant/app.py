@@ -42,7 +42,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # a camera frame, base64-encoded in JSON, with room to spare
-        MAX_FORM_MEMORY_SIZE=64 * 1024,  # a kiosk form's text fields; pictures go to the upload, bounded apart
+        # A kiosk form's text fields (pictures are files, bounded apart). Werkzeug reads a multipart body 64 KiB at a
+        # time and counts the bytes it keeps after a trailing CR or LF (a boundary may begin there) against this
+        # limit together with the next read; at exactly 64 KiB a camera frame whose read ended so was refused 413.
+        MAX_FORM_MEMORY_SIZE=64 * 1024 + 4096,
         BABEL_TRANSLATION_DIRECTORIES=str(root / "assistant" / "translations"),
         # The kiosk's forms carry a token for a day: a screen left open overnight starts again, calmly.
         WTF_CSRF_TIME_LIMIT=24 * 3600,
