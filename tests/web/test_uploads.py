@@ -5,6 +5,7 @@ upload is posted here with its bodies' 64 KiB marks falling just after a CR, an 
 
 import random
 import re
+import time
 
 import pytest
 
@@ -98,3 +99,20 @@ def test_no_other_upload_is_refused_for_its_bytes(protected, address, form_page,
     body, kind = multipart(fields, {field: picture}, ending)
     answer = client.post(address, data=body, content_type=kind)
     assert answer.status_code != 413 and answer.status_code < 500, answer.status_code
+    if field == "file":  # the import goes on in a thread of its own: it is over before the registry is dropped
+        assert answer.status_code == 303
+        _wait_until_finished(protected)
+
+
+def _wait_until_finished(app) -> None:
+    from sqlalchemy import select
+
+    from assistant.models import ImportJob
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with app.extensions["assistant"]["db"].session() as s:
+            if s.scalar(select(ImportJob.outcome)) is not None:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the import did not finish")
