@@ -6,6 +6,7 @@ The description is the JSON object DESIGN.md fixes; the kiosk page, the API and 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from contextlib import contextmanager, nullcontext, suppress
@@ -14,7 +15,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 from sqlalchemy import Row, bindparam, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import help_requests, identity, passes
@@ -37,6 +38,7 @@ _FIND_VENUE = select(Venue.__table__).where(Venue.slug == bindparam("slug"))
 _FIND_RESIDENT = select(Resident.__table__).where(Resident.id_hash == bindparam("id_hash"))
 _LOG_CHECK = insert(CheckRecord.__table__)
 _log_lock = threading.Lock()  # SQLite only
+log = logging.getLogger(__name__)
 
 
 class CheckError(Problem):
@@ -199,7 +201,7 @@ def _assess_and_log(
     # A `refer` at a kiosk asks staff to come: the check and its help request are written in one transaction, so
     # they stand or fall together (on an autocommit session too, the API's, where each statement commits alone).
     refer = outcome.decision == "refer" and source.kiosk is not None
-    with _log_lock if session.get_bind().dialect.name == "sqlite" else nullcontext():
+    with _log_lock if session.get_bind().dialect.name == "sqlite" else nullcontext(), _outcome_unknown(source):
         connection = session.connection()
         if refer and connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             with _explicit_transaction(connection):
@@ -209,6 +211,19 @@ def _assess_and_log(
             session.commit()
     # What is shown is what was logged: the result is described from the values written, never from a fresh look.
     return replace(_from_record(SimpleNamespace(id=record_id, **values), place), help_id=help_id)
+
+
+@contextmanager
+def _outcome_unknown(source: Source):
+    """A connection that breaks while the log line is written (the database stopping) may have committed it first:
+    no client can know. The person is told to ask staff; the operator is told that one line may stand for a result
+    nobody saw, so that the log and the answers can be reconciled."""
+    try:
+        yield
+    except DBAPIError as error:
+        if error.connection_invalidated:
+            log.warning("check log line may have been written without an answer (connection lost) at %s", source.kiosk)
+        raise
 
 
 @contextmanager

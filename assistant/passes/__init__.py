@@ -7,8 +7,11 @@ QR version 5 at error correction M.
 
 from __future__ import annotations
 
+import os
 import secrets
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +22,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from ..config import create_once
 from ..problems import Problem, codes
+
+try:
+    import fcntl
+except ImportError:  # Windows: one server process there, so no worker races another
+    fcntl = None
 
 PREFIX = "HCA1:"
 VERSION = 1
@@ -81,9 +89,27 @@ class Keys:
     def ids(self) -> list[int]:
         return sorted(int(p.stem) for p in self.folder.glob("*.pub")) if self.folder.exists() else []
 
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        """The key folder to this process alone (a lock on the folder itself: no lock file is left behind), so that
+        workers starting together agree on the keys: without it, one could see key 1 half made and make key 2."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if fcntl is None:
+            yield
+            return
+        descriptor = os.open(self.folder, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # closing lets the lock go
+
     def rotate(self) -> int:
         """Make a new signing key; it signs every pass from now on. Older public keys still verify."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        with self._held():
+            return self._make_next()
+
+    def _make_next(self) -> int:
         key_id = max(self.ids(), default=0) + 1
         if key_id > 255:
             raise RuntimeError("no key ids left")
@@ -99,7 +125,9 @@ class Keys:
 
     def signing(self) -> tuple[int, Ed25519PrivateKey]:
         if not self.ids():
-            self.rotate()  # the first run makes the first key
+            with self._held():
+                if not self.ids():
+                    self._make_next()  # the first run makes the first key
         key_id = self.ids()[-1]
         return key_id, self.private(key_id)
 

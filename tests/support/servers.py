@@ -146,10 +146,16 @@ def demo_env(instance: Path, database_url: str) -> dict:
     return env
 
 
-def serve(env: dict, workers: int = 1) -> tuple[subprocess.Popen, int]:
+def serve(env: dict, workers: int = 1, log: Path | None = None) -> tuple[subprocess.Popen, int]:
+    """`assistant serve` on a free port, its log lines written to `log` if given (else dropped)."""
     port = free_port()
     command = [str(Path(sys.executable).parent / "assistant"), "serve", "--port", str(port), "--workers", str(workers)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    output = log.open("ab") if log is not None else subprocess.DEVNULL
+    try:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=output)
+    finally:
+        if log is not None:
+            output.close()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

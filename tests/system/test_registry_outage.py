@@ -23,7 +23,7 @@ def test_the_database_stopped_and_started_again_under_load(tmp_path):
     try:
         env = demo_env(tmp_path / "instance", cluster.database("registry"))
         token = json.loads(env["TOKENS"])["demo-metro"]
-        server, port = serve(env, workers=2)
+        server, port = serve(env, workers=2, log=tmp_path / "server.log")
         answers: list[tuple[float, int, str | None]] = []
         stop = threading.Event()
 
@@ -75,6 +75,9 @@ def test_the_database_stopped_and_started_again_under_load(tmp_path):
             logged = c.scalar(select(func.count()).select_from(CheckRecord))
         engine.dispose()
         answered = sum(1 for _, status, _ in answers if status == 200)
-        assert logged == answered, "every answered check logged once: none lost, none twice"
+        # A line whose connection broke as it was written may have been committed all the same (no client can
+        # know): the server says so in its log, and only those may stand for an answer nobody saw.
+        unknown = (tmp_path / "server.log").read_text().count("may have been written without an answer")
+        assert answered <= logged <= answered + unknown, "every answered check logged once: none lost, none twice"
     finally:
         cluster.remove()
