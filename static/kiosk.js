@@ -191,7 +191,41 @@
     }, 800);
   }
 
+  // Whether the server answers at all, every 1.5 s (a tiny request): when it does not (the network dropped, the
+  // server is restarting), this screen goes to the start screen, which the service worker answers with the kiosk's
+  // own offline screen. A server that answers with an error is there: its own screens say what is wrong.
+  function watchServer(health, start) {
+    if (!window.fetch || !window.AbortController) { return; }
+    function ask() {
+      var waiting = new AbortController();
+      var timer = window.setTimeout(function () { waiting.abort(); }, 1500);
+      window.fetch(health, {cache: "no-store", signal: waiting.signal}).then(function () {
+        window.clearTimeout(timer);
+        window.setTimeout(ask, 1500);
+      }).catch(function () {
+        var lang = document.documentElement.lang.indexOf("zh") === 0 ? "zh" : "en";
+        window.location.assign(start + "?lang=" + lang);  // the offline screen in this screen's language
+      });
+    }
+    window.setTimeout(ask, 1500);
+  }
+
+  // The service worker that keeps the offline screen (static/kiosk-sw.js), and the language to show it in.
+  function keepOfflineScreen(url) {
+    if (!("serviceWorker" in navigator)) { return; }
+    var lang = document.documentElement.lang.indexOf("zh") === 0 ? "zh" : "en";
+    navigator.serviceWorker.register(url, {scope: "/kiosk/"}).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (ready) {
+      if (ready.active) { ready.active.postMessage({lang: lang}); }
+    }).catch(function () { /* no worker: the kiosk works as ever, without its offline screen */ });
+  }
+
   if (document.body.hasAttribute("data-reads-url")) { listenForReads(document.body.getAttribute("data-reads-url")); }
+  if (document.body.hasAttribute("data-offline-worker")) {
+    keepOfflineScreen(document.body.getAttribute("data-offline-worker"));
+    watchServer(document.body.getAttribute("data-health-url"), document.body.getAttribute("data-start-url"));
+  }
   document.querySelectorAll(".keypad[data-for]").forEach(setUpKeypad);
   document.querySelectorAll("[data-help-state]").forEach(watchForStaff);
   document.querySelectorAll("[data-more-below]").forEach(setUpMoreBelow);

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session, url_for
+from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import Babel
 
 from ..texts import LANGUAGES
@@ -16,6 +16,9 @@ TOUCH = ("off", "on")  # "Read out what I touch": the first touch on a control s
 
 
 def language() -> str:
+    shown = g.get("shown_lang")  # a page made in a language of its own (the offline screen, kept in both)
+    if shown:
+        return shown
     lang = session.get("lang")
     return lang if lang in LANGUAGES else current_app.config["DEFAULT_LANGUAGE"]
 

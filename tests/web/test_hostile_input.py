@@ -73,8 +73,9 @@ def test_no_route_answers_500_to_odd_parameters(app, visitor, data):
         answer = visitor.get(address, query_string=fields)
     else:
         answer = visitor.post(address, data=fields)
-    assert answer.status_code < 500, (method, address, fields, answer.status_code)
-    assert b"Traceback" not in answer.get_data()
+    with answer:  # a file's answer (the service worker, a picture) holds the file until closed
+        assert answer.status_code < 500, (method, address, fields, answer.status_code)
+        assert b"Traceback" not in answer.get_data()
 
 
 @pytest.mark.parametrize("number", ["9" * 20, "²", "٣"])

@@ -189,3 +189,21 @@ def test_screens_that_only_show_or_speak_never_send_the_session_back(client, app
         with late.get(path) as response:
             assert response.headers.getlist("Set-Cookie") == [], path
     assert "Please go in." in client.get("/kiosk/metro/result").get_data(as_text=True)
+
+
+def test_the_offline_screen_and_its_worker_hold_nothing_personal(client):
+    with client.get("/kiosk/sw.js?venue=metro") as worker:
+        assert worker.status_code == 200 and worker.mimetype == "text/javascript"
+        assert worker.headers["Service-Worker-Allowed"] == "/kiosk/" and worker.headers["Cache-Control"] == "no-cache"
+    client.post("/kiosk/metro/card", data={"card": 0})  # a result in this browser's session: not on these pages
+    for lang, words in (("zh", "本机无法连接服务"), ("en", "This kiosk cannot reach the service")):
+        page = client.get(f"/kiosk/metro/offline/{lang}").get_data(as_text=True)
+        assert f"<h1>{words}</h1>" in page and "310" not in page and "王" not in page
+        assert "data-offline-call" in page and 'method="post"' not in page  # it cannot call staff, and says so
+        for part in ("said", "call"):
+            with client.get(f"/kiosk/metro/offline/{lang}/{part}.audio") as audio:
+                assert audio.status_code == 200 and audio.mimetype.startswith("audio/")
+    with client.session_transaction() as kept:
+        assert kept.get("lang") in (None, "zh")  # showing the screen in both languages chose neither
+    assert client.get("/kiosk/metro/offline/fr").status_code == 404
+    assert client.get("/kiosk/metro/offline/en/other.audio").status_code == 404

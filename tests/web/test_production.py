@@ -170,6 +170,8 @@ SAMPLE_ARGS = {
     "name": "metro-door-1",
     "slug": "metro",
     "username": "admin",
+    "language": "en",
+    "part": "said",
 }
 
 

@@ -19,6 +19,7 @@ SCREENS = (
     *("home", "card", "pass", "face", "result", "why", "reason", "warning", "settings", "help", "coming", "busy"),
     *("card_face", "turn_look", "turn_left", "turn_right"),
 )
+OFFLINE = ("offline", "offline_call")  # the offline screen's sentences, kept by the kiosk's service worker
 
 
 def setting_names() -> dict[str, str]:
@@ -126,6 +127,10 @@ def script(
         pieces = [_("A staff member is on the way"), _("Please stay here.")]
     elif screen == "busy":
         pieces = [_("Please ask a staff member"), error]
+    elif screen == "offline":
+        pieces = [_("This kiosk cannot reach the service."), _("Please ask a staff member.")]
+    elif screen == "offline_call":
+        pieces = [_("This kiosk cannot call staff right now. Please go to the staff desk.")]
     else:
         raise KeyError(screen)
     return join(pieces, lang)
@@ -135,7 +140,7 @@ def fixed_prompts(texts, lang: str) -> list[str]:
     """Every sentence the kiosk speaks that does not depend on a person: prerendered, so nothing waits."""
     prompts = [
         script(screen, lang)
-        for screen in ("home", "card", "pass", "face", "settings", "help", "coming", "warning", "card_face")
+        for screen in ("home", "card", "pass", "face", "settings", "help", "coming", "warning", "card_face", *OFFLINE)
     ]
     prompts += [script(f"turn_{step}", lang) for step in ("look", "left", "right")]
     prompts += [script("settings", lang, chosen=chosen_sentence(choice)) for choice in setting_names()]
