@@ -68,9 +68,16 @@ def describe(status: int, answer: dict) -> str:
     return f"Read sent; the kiosk shows {result.get('status', '?')} ({result.get('decision', '?')})."
 
 
+NOT_TAKEN = "Card not taken, and nothing kept: place it again once the kiosk screen is back."
+
+
 def run(driver, server: str, token: str, say: Callable[[str], None], stop: Callable[[], bool] = lambda: False):
-    """Poll the reader until `stop` says so; post each new read. A server that cannot be reached is said and the
-    bridge carries on (the next card tries again); a refused token ends it (TokenRefused)."""
+    """Poll the reader until `stop` says so; post each new read. A refused token ends it (TokenRefused).
+
+    A read the server cannot take (the network down, the server restarting) is refused there and then: said, with
+    the reader's own refusal where its driver has one (`refuse()`, a beep or a light), and never kept to be sent
+    later, so that no one's card is checked after they have walked away. The card on the reader is not read again
+    until it is lifted and placed anew; meanwhile the kiosk screen shows why (its offline screen)."""
     placement = Placement()
     while not stop():
         read = placement.see(driver.poll())
@@ -80,5 +87,7 @@ def run(driver, server: str, token: str, say: Callable[[str], None], stop: Calla
             except TokenRefused:
                 raise
             except BridgeError as problem:
-                say(str(problem))
+                if callable(refuse := getattr(driver, "refuse", None)):
+                    refuse()
+                say(f"{problem} {NOT_TAKEN}")
         time.sleep(POLL_SECONDS)

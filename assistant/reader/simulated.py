@@ -13,6 +13,7 @@ class SimulatedReader:
     def __init__(self, seeds_dir: Path):
         self.cards = demo_cards(seeds_dir)
         self._placed: Card | None = None
+        self.refused = 0
 
     def card(self, number: int) -> Card:
         """Demo card `number`, counted from 1 as the kiosk screen counts them. IndexError when there is none."""
@@ -29,6 +30,10 @@ class SimulatedReader:
 
     def poll(self) -> Card | None:
         return self._placed
+
+    def refuse(self) -> None:
+        """The reader's refusal of a read the server could not take: a simulated reader counts it (a real one beeps)."""
+        self.refused += 1
 
     def close(self) -> None:
         self._placed = None

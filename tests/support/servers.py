@@ -29,11 +29,11 @@ PG_CLUSTER = str(PROJECT_ROOT / "tools" / "pg-cluster")
 
 
 @contextmanager
-def served(app, threads: int = 4) -> Iterator[str]:
+def served(app, threads: int = 4, port: int = 0) -> Iterator[str]:
     """The app on waitress (as `assistant serve --server waitress` runs it) in a thread, on a free port; yields its
     address. Stopping lets the requests in hand finish, then ends the server's loop, then closes every socket: a kiosk
     screen's event stream asks every 0.7 s, and closing sockets under the running loop fails in its thread."""
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=threads)
     ending = threading.Event()
 
     def loop():

@@ -8,6 +8,8 @@ import io
 import itertools
 import shutil
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from assistant.models import CardRead, CheckRecord
-from assistant.reader import Fault, Placement
+from assistant.reader import LIFTED_AFTER, POLL_SECONDS, Fault, Placement
 from assistant.reader.bridge import payload
 from assistant.reader.sdtapi import BMP_BYTES, FIELDS, DriverUnavailable, SdtapiReader, parse_base_message
 from assistant.reader.simulated import SimulatedReader
@@ -261,3 +263,42 @@ def test_a_card_tapped_on_the_screen_is_never_offered_to_another_screen_of_the_k
     assert tapped.status_code == 303 and tapped.headers["Location"].endswith("/kiosk/metro/result")
     assert tapping.get("/kiosk/metro/result").status_code == 200
     assert heard == ["retry: 700\n\n"]
+
+
+def _until(condition, seconds: float = 5) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_card_read_while_the_server_is_away_is_refused_and_never_sent_later(app):
+    """Nothing personal waits on the kiosk computer: a read the server cannot take is refused at the reader, and the
+    same card still lying there when the server is back is not sent; lifted and placed again, it is."""
+    from assistant.reader import bridge
+    from tests.support.servers import free_port, served
+
+    reader, said, stopped = SimulatedReader(SEEDS), [], threading.Event()
+    port = free_port()
+    token = bearer(app, "demo-metro")["Authorization"].removeprefix("Bearer ")
+    args = (reader, f"http://127.0.0.1:{port}", token, said.append, stopped.is_set)
+    running = threading.Thread(target=bridge.run, args=args, daemon=True)
+    running.start()
+    try:
+        reader.place(1)  # the server away
+        _until(lambda: said)
+        assert reader.refused == 1 and "cannot be reached" in said[0] and "nothing kept" in said[0]
+        with served(app, port=port):
+            time.sleep(6 * POLL_SECONDS)
+            assert len(said) == 1, "the card left on the reader was not sent when the server came back"
+            reader.lift()
+            time.sleep((LIFTED_AFTER + 2) * POLL_SECONDS)
+            reader.place(1)
+            _until(lambda: len(said) == 2)
+            assert "Read sent" in said[1]
+    finally:
+        stopped.set()
+        running.join(5)
+    with app.extensions["assistant"]["db"].session() as s:
+        assert s.scalar(select(func.count()).select_from(CardRead)) == 1  # the one read sent, none from the outage
+    assert all(CARDS[0].number not in line for line in said)
