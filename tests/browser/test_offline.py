@@ -105,3 +105,21 @@ def test_a_cut_network_shows_the_offline_screen_in_the_screens_language(browser,
     context.set_offline(False)
     page.wait_for_url(f"{server.base}/kiosk/metro/", timeout=6000)
     context.close()
+
+
+def test_the_server_blocked_by_routing_shows_the_offline_screen_and_it_clears_when_unblocked(browser, server):
+    """The network cut a third way: every request the page or its service worker makes is aborted by Playwright's
+    routing (Chromium routes a service worker's requests too), then let through again."""
+    context = browser.new_context()
+    page = context.new_page()
+    _kept_and_controlled(page, server.base)
+    page.goto(f"{server.base}/kiosk/metro/card?lang=en")
+    context.route("**/*", lambda route: route.abort("internetdisconnected"))
+    blocked = time.monotonic()
+    expect(page.locator("h1")).to_have_text("This kiosk cannot reach the service", timeout=3000)
+    assert time.monotonic() - blocked < 2.0
+    page.wait_for_function(PLAYED, arg="[data-offline-speech]", timeout=5000)
+    context.unroute("**/*")
+    page.wait_for_url(f"{server.base}/kiosk/metro/", timeout=6000)
+    expect(page.locator("h1")).to_have_text("Check your health code")
+    context.close()
