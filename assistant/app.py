@@ -9,7 +9,7 @@ from flask import Flask
 from jinja2 import StrictUndefined
 
 from . import config as settings
-from . import faces
+from . import faces, metrics
 from .cards import demo_cards
 from .db import Database
 from .faces.enrolment import Recogniser
@@ -57,6 +57,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     database = Database(app.config["DATABASE_URL"])
     database.prepare()
+    metrics.watch_pool(database.engine)
+    metrics.worker_started()
     app.extensions["assistant"] = {
         "db": database,
         "texts": Texts.load(app.config["SEEDS_DIR"]),

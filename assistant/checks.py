@@ -18,7 +18,7 @@ from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from . import help_requests, identity, passes
+from . import help_requests, identity, metrics, passes
 from .clock import SHANGHAI, from_storage, stored_now, to_storage
 from .models import CheckRecord, Resident, Venue, facts_of
 from .passes import office as pass_office
@@ -209,6 +209,7 @@ def _assess_and_log(
         else:
             record_id, help_id = _write_log(session.connection(), values, refer)
             session.commit()
+    metrics.checked(values["venue"], source.kiosk, values["method"], values["status"], values["decision"])
     # What is shown is what was logged: the result is described from the values written, never from a fresh look.
     return replace(_from_record(SimpleNamespace(id=record_id, **values), place), help_id=help_id)
 

@@ -88,6 +88,8 @@ def load(overrides: dict | None = None) -> dict:
         "FAILED_LOOKUPS_PER_MINUTE": int(env.get("ASSISTANT_FAILED_LOOKUPS_PER_MINUTE") or 20),
         # Where the limits are counted: memory:// is per process; memcached:// or redis:// share one count.
         "LIMITS_STORAGE": env.get("ASSISTANT_LIMITS_STORAGE") or "memory://",
+        # The bearer token Prometheus scrapes /metrics with; unset, /metrics is not there at all.
+        "METRICS_TOKEN": env.get("ASSISTANT_METRICS_TOKEN") or None,
         # The speech cache's size limit; the least recently used audio goes first.
         "SPEECH_CACHE_MB": int(env.get("ASSISTANT_SPEECH_CACHE_MB") or 200),
         # Days the check log and the help queue are kept (health-code scan records were kept 30 days).

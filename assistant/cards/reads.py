@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from .. import checks, identity, images, residents
+from .. import checks, identity, images, metrics, residents
 from ..clock import stored_now
 from ..faces import FaceProblem
 from ..models import CardRead
@@ -72,12 +72,15 @@ def receive(
         if error not in READER_ERRORS:
             raise ReadError("request_invalid")
         row.state, row.error = "error", error
-        return Received(_save(session, row))
+        saved = _save(session, row)
+        metrics.reader_fault(kiosk.venue, kiosk.name, error)
+        return Received(saved)
     try:
         number = identity.parse(card.number, today=at.date())
     except identity.IdNumberError as problem:
         row.state, row.error = "error", problem.code
         _save(session, row)
+        metrics.reader_fault(kiosk.venue, kiosk.name, problem.code)
         raise
     id_hash = identity.keyed_hash(number.number, hash_key)
     venue = checks.venue_policy(session, kiosk.venue)

@@ -36,8 +36,9 @@ def serve(host: str, port: int, threads: int, workers: int, server: str):
     """Serve the kiosk web app on a production WSGI server (waitress). Production unless ASSISTANT_DEMO=1."""
     import os
 
-    from .. import logs, serving
+    from .. import logs, metrics, serving
 
+    metrics.use_processes()  # first: every figure of every worker is counted into the one folder
     ctx = Context()
     if not ctx.config["DEMO"]:
         if os.environ.get("ASSISTANT_AT"):

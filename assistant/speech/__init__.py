@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from .. import metrics
 from . import audio, prepare
 from .engines import VOICES, Engine, SpeechUnavailable, pick
 from .prepare import Unspeakable
@@ -53,14 +54,17 @@ class SpeechService:
         key = self.key(text, lang, slow)
         target = self.path(key)
         if target.exists():
+            metrics.spoken(made=False)
             return target
         with self._lock_for(key):
             if target.exists():
+                metrics.spoken(made=False)
                 return target
             if not self.available:
                 raise SpeechUnavailable("no speech engine")
             self._make(prepare.prepare(text, lang), VOICES[lang], slow, target)
             self.synthesised += 1
+            metrics.spoken(made=True)
         self.trim(keep=target)
         return target
 
