@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := espeak-ng sox chromium fonts-noto-cjk tmux
 # The tests also run the README's nginx config (docs/nginx.conf) in front of the kiosk, with a throw-away certificate,
 # and throw-away PostgreSQL servers (tools/pg-cluster) for many app servers on one registry and for its outages,
 # and the C compiler that builds a stand-in for the card reader vendors' library (tests/fakes/fake_sdtapi.c).
-TEST_PACKAGES := nginx-light openssl postgresql redis-server gcc libc6-dev
+TEST_PACKAGES := nginx-light openssl postgresql redis-server gcc libc6-dev systemd
 PACKAGES = $(SYSTEM_PACKAGES)
 CATALOGUE := assistant/translations/zh/LC_MESSAGES/messages
 
