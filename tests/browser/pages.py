@@ -16,6 +16,7 @@ PAGES = {
     "kiosk.settings": "/kiosk/metro/settings",
     "kiosk.help_coming": "/kiosk/metro/help",
     "kiosk.card_face_screen": "/kiosk/community-centre/card/face",
+    "kiosk.offline_screen": "/kiosk/metro/offline/en",  # what the service worker shows with the server away
     "kiosk_setup.setup": "/kiosk/setup",
 }
 KIOSK_PAGES = {k: v for k, v in PAGES.items() if k.startswith("kiosk.")}  # the set-up screen is for staff
@@ -31,6 +32,9 @@ NOT_PAGES = {
     "kiosk.demo_face_picture",
     "operations.healthz",
     "operations.readyz",
+    "operations.scrape",  # the operator's figures, as text; tests/web/test_metrics.py
+    "kiosk.service_worker",  # a script; tests/browser/test_offline.py
+    "kiosk.offline_speech",  # audio
     "kiosk.help_state",
     "kiosk.read_events",  # an event stream; tests/browser/test_reader_screen.py follows it
     "kiosk.show_read",  # a redirect to the read's screen
