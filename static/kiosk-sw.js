@@ -2,7 +2,8 @@
    restarting), the person sees the kiosk's own calm screen, in its look, and hears it, instead of the browser's
    error page. It keeps only the files listed below: the offline screen in both languages, its styles and script,
    and its two spoken sentences. Nothing personal is ever kept: every other answer goes to the network and nowhere
-   else (no result page, no speech of a result, no API answer). Its scope is /kiosk/; kiosk.js registers it. */
+   else (no result page, no speech of a result, no API answer). Its scope is the venue's screens, /kiosk/<venue>/;
+   kiosk.js registers it. */
 "use strict";
 
 var venue = new URL(self.location.href).searchParams.get("venue") || "";
@@ -32,13 +33,25 @@ self.addEventListener("install", function (event) {
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (keys) {
-    return Promise.all(keys.filter(function (k) { return k !== CACHE; }).map(function (k) { return caches.delete(k); }));
+    // This venue's older versions only: each venue's worker keeps its own.
+    var mine = function (k) { return k !== CACHE && k.slice(k.indexOf(":") + 1) === venue; };
+    return Promise.all(keys.filter(mine).map(function (k) { return caches.delete(k); }));
   }).then(function () { return self.clients.claim(); }));
 });
 
 self.addEventListener("message", function (event) {
   if (event.data && LANGS.indexOf(event.data.lang) >= 0) { lang = event.data.lang; }
 });
+
+// A screen read to its end before it is handed over: a worker being replaced (a new version, another venue) is
+// stopped once its answers are given, and a screen still streaming through it would never finish loading.
+var BODILESS = [101, 103, 204, 205, 304];
+function whole(answer) {
+  if (answer.type === "opaqueredirect" || !answer.body || BODILESS.indexOf(answer.status) >= 0) { return answer; }
+  return answer.blob().then(function (body) {
+    return new Response(body, {status: answer.status, statusText: answer.statusText, headers: answer.headers});
+  });
+}
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
@@ -48,7 +61,8 @@ self.addEventListener("fetch", function (event) {
     // A screen, from the network as ever; the offline screen only when the network gives no answer at all.
     var asked = url.searchParams.get("lang");
     var shown = base + "/offline/" + (LANGS.indexOf(asked) >= 0 ? asked : lang);
-    event.respondWith(fetch(request).catch(function () { return caches.match(shown); }));
+    if (listed().indexOf(url.pathname) >= 0) { shown = url.pathname; }  // an offline screen itself: that one
+    event.respondWith(fetch(request).then(whole).catch(function () { return caches.match(shown); }));
     return;
   }
   if (listed().indexOf(url.pathname + url.search) >= 0) {

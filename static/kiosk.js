@@ -193,18 +193,21 @@
 
   // Whether the server answers at all, every 1.5 s (a tiny request): when it does not (the network dropped, the
   // server is restarting), this screen goes to the start screen, which the service worker answers with the kiosk's
-  // own offline screen. A server that answers with an error is there: its own screens say what is wrong.
+  // own offline screen. Only "no answer at all" counts: an answer that is late (3 s: a busy server) is asked for
+  // again, so that a slow moment never takes a person's result away. A server that answers with an error is there:
+  // its own screens say what is wrong.
   function watchServer(health, start) {
-    if (!window.fetch || !window.AbortController) { return; }
+    if (!window.fetch) { return; }
+    function gone() {
+      var lang = document.documentElement.lang.indexOf("zh") === 0 ? "zh" : "en";
+      window.location.assign(start + "?lang=" + lang);  // the offline screen in this screen's language
+    }
     function ask() {
-      var waiting = new AbortController();
-      var timer = window.setTimeout(function () { waiting.abort(); }, 1500);
-      window.fetch(health, {cache: "no-store", signal: waiting.signal}).then(function () {
-        window.clearTimeout(timer);
+      var signal = window.AbortSignal && window.AbortSignal.timeout ? window.AbortSignal.timeout(3000) : undefined;
+      window.fetch(health, {cache: "no-store", signal: signal}).then(function () {
         window.setTimeout(ask, 1500);
-      }).catch(function () {
-        var lang = document.documentElement.lang.indexOf("zh") === 0 ? "zh" : "en";
-        window.location.assign(start + "?lang=" + lang);  // the offline screen in this screen's language
+      }).catch(function (error) {
+        if (error && error.name === "TimeoutError") { window.setTimeout(ask, 1500); } else { gone(); }
       });
     }
     window.setTimeout(ask, 1500);
@@ -214,7 +217,10 @@
   function keepOfflineScreen(url) {
     if (!("serviceWorker" in navigator)) { return; }
     var lang = document.documentElement.lang.indexOf("zh") === 0 ? "zh" : "en";
-    navigator.serviceWorker.register(url, {scope: "/kiosk/"}).then(function () {
+    // One worker for each venue's screens (scope /kiosk/<venue>/): a browser that shows two venues, as a test does,
+    // never has one venue's worker replaced by the other's while a screen is loading through it.
+    var scope = document.body.getAttribute("data-start-url");
+    navigator.serviceWorker.register(url, {scope: scope}).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (ready) {
       if (ready.active) { ready.active.postMessage({lang: lang}); }

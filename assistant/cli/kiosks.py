@@ -96,6 +96,7 @@ def launch(server, token_file, driver, no_reader, browser, profile, browser_flag
     if print_command:
         click.echo(" ".join(command))
         return
+
     def prepare():
         launcher.prepare_profile(profile, server)
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from assistant import create_app
 from assistant.seeding import seed
@@ -99,18 +100,32 @@ def screenshot():
 
 @pytest.fixture(scope="module")
 def _module_context(browser, browser_context_args):
-    context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    yield page
-    context.close()
+    shared = {}
+
+    def fresh():
+        shared["context"] = browser.new_context(**browser_context_args)
+        shared["page"] = shared["context"].new_page()
+
+    fresh()
+    shared["fresh"] = fresh
+    yield shared
+    shared["context"].close()
 
 
 @pytest.fixture
 def kiosk_page(_module_context):
     """A page shared by one module's many look-and-measure tests, as fresh as a new one where it matters (no
     cookies, so no session; the default viewport; no emulated media): a new browser context per test costs more
-    than the checks themselves. Journeys that click through several screens use pytest-playwright's own `page`."""
-    page = _module_context
+    than the checks themselves. Journeys that click through several screens use pytest-playwright's own `page`.
+    A page that no longer answers (a test failed in the middle of a navigation) is replaced, so that one failure
+    stays one failure."""
+    try:
+        page = _module_context["page"]
+        page.goto("about:blank", timeout=5000)  # the last screen's scripts stop here
+    except PlaywrightError:
+        _module_context["context"].close()
+        _module_context["fresh"]()
+        page = _module_context["page"]
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 720})
     page.emulate_media(contrast="no-preference", forced_colors="none")

@@ -1,6 +1,6 @@
 """Kiosk screens on real kiosk displays: at portrait 1080 x 1920, landscape 1920 x 1080 and a 1280 x 800 tablet,
 at every text size, in both languages, what a person needs is wholly on screen as the page lands, nothing scrolls
-sideways, every target is at least 64 x 64, and axe-core finds nothing."""
+sideways, every target is at least 64 x 64, the venue's name is at least 24 px, and axe-core finds nothing."""
 
 import shutil
 
@@ -18,6 +18,8 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('a[href], button, input, 
                                                            w: Math.round(r.width), h: Math.round(r.height)}; })
   .filter(t => t.w < 64 || t.h < 64)"""
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# The venue's name tells a person where they are: at least the 24 px body-text floor (ACCESSIBILITY.md).
+VENUE_NAME = "() => parseFloat(getComputedStyle(document.querySelector('.kiosk-venue')).fontSize)"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -37,6 +39,7 @@ def test_what_a_person_needs_is_on_screen_as_it_lands(
         assert page.evaluate("() => scrollY") == 0, "the screen landed at its top"
         assert page.evaluate(SIDEWAYS) <= 0, "nothing scrolls sideways"
         assert page.evaluate(SMALL_TARGETS) == []
+        assert page.evaluate(VENUE_NAME) >= 24, f"the venue's name on {display} at {size}%"
         assert axe(page) == [], f"{screen} {display} {size} {lang}"
     finally:  # a page left open would go on listening for this kiosk's card reads in later tests
         if page is not kiosk_page:

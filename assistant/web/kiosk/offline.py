@@ -1,5 +1,5 @@
 """The kiosk without its server: the service worker every kiosk screen registers (static/kiosk-sw.js, scope
-/kiosk/), and what it keeps: the offline screen in both languages and its two spoken sentences. Nothing here is
+/kiosk/<venue>/), and what it keeps: the offline screen in both languages and its two spoken sentences. Nothing here is
 personal, and the routes are the kiosk's own (a browser not bound to a kiosk gets the set-up screen, as everywhere
 under /kiosk/ in production). Its routes join the kiosk blueprint."""
 
