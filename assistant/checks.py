@@ -58,6 +58,7 @@ class Check:
     record_id: int
     kiosk: str | None = None  # the kiosk that checked, by name
     help_id: int | None = None  # the help request a `refer` at a kiosk made
+    settings: str | None = None  # the resident's saved kiosk settings, which the result is shown in
 
 
 def mask_name(name: str) -> str:
@@ -194,6 +195,7 @@ def _assess_and_log(
         "masked_name": mask_name(resident.name) if resident else None,
         "language": resident.language if resident else None,
         "reasons": encode_reasons(outcome.reasons),
+        "settings": resident.settings if resident else None,
     }
     # The log line is written and committed at once. On SQLite, one thread of this process at a time: a thread
     # holding SQLite's only write lock while it waits its turn for Python would make every other writer sleep and
@@ -307,6 +309,7 @@ def _from_record(record, place: Venue) -> Check:
         language=record.language,
         record_id=record.id,
         kiosk=record.kiosk,
+        settings=record.settings,
     )
 
 

@@ -8,7 +8,7 @@ caller turns into its own calm answer (a 404 for an address, a field's message f
 
 from __future__ import annotations
 
-LARGEST_ID = 2**63 - 1  # the widest integer column both SQLite and PostgreSQL keep (BIGINT)
+LARGEST_ID = 2**31 - 1  # the id columns are INTEGER: 64 bits on SQLite, 32 on PostgreSQL (the narrower holds)
 
 
 def whole_number(text: str | None, low: int = 0, high: int = LARGEST_ID) -> int | None:

@@ -61,6 +61,8 @@ class Resident(Base):
     risk_area_visit_at: Mapped[datetime | None]
     vaccine_doses: Mapped[int] = mapped_column(default=0)
     language: Mapped[str] = mapped_column(String(2), default="zh")
+    # Kiosk settings kept with the person's consent ("size=200 pace=slow"; residents/settings.py), or None.
+    settings: Mapped[str | None] = mapped_column(String(64))
     # Deleting a resident deletes their face enrolment with them (and the database does too: ON DELETE CASCADE).
     face: Mapped[FaceEnrolment | None] = relationship(
         back_populates="resident", cascade="all, delete-orphan", passive_deletes=True
@@ -111,6 +113,7 @@ class CheckRecord(Base):
     masked_name: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str | None] = mapped_column(String(2))
     reasons: Mapped[str | None] = mapped_column(Text)
+    settings: Mapped[str | None] = mapped_column(String(64))  # the resident's saved settings the screen came in
 
 
 class PassRecord(Base):

@@ -14,6 +14,7 @@ from . import identity, kiosks, residents
 from .cards import demo_cards, read_toml
 from .faces import enrolment
 from .models import Kiosk, Resident, StaffAccount, Venue
+from .residents import settings as saved_settings
 from .staff import accounts
 
 
@@ -110,6 +111,7 @@ def seed(session: Session, seeds_dir: Path, hash_key: bytes, now: datetime, matc
     # Whole hours, so the demo's times keep the round minutes they were written with.
     residents.shift(rows, timedelta(hours=(now - anchor) // timedelta(hours=1)))
     added, updated = residents.store(session, rows)
+    _keep_demo_settings(session, seeds_dir, hash_key)
     faces = seed_faces(session, seeds_dir, hash_key, matcher, now.date()) if matcher else 0
     made = kiosks.ensure_demo_kiosks(session)
     return {
@@ -119,6 +121,14 @@ def seed(session: Session, seeds_dir: Path, hash_key: bytes, now: datetime, matc
         "faces_enrolled": faces,
         "kiosks": made,
     }
+
+
+def _keep_demo_settings(session: Session, seeds_dir: Path, hash_key: bytes) -> None:
+    """A demo card's saved kiosk settings (demo.toml's `settings`), as if its resident had kept them."""
+    for card in read_toml(seeds_dir / "demo.toml")["cards"]:
+        person = residents.by_hash(session, identity.keyed_hash(card["id_number"], hash_key))
+        if person is not None:
+            person.settings = saved_settings.encode(saved_settings.parse(card.get("settings")))
 
 
 def demo_data_present(session: Session, seeds_dir: Path, hash_key: bytes) -> bool:

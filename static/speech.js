@@ -26,8 +26,14 @@
   var levelText = section.querySelector("[data-speech-level]");
   var failed = section.querySelector("[data-speech-failed]");
   var LEVELS = [0.4, 0.7, 1.0];
-  // The volume a person chooses lasts for their visit only (cleared when the screen is finished with).
-  var level = parseInt(window.sessionStorage.getItem("speechVolume") || "2", 10);
+  // The volume a person chooses lasts for their visit only (cleared when the screen is finished with). One chosen
+  // on the settings screen, or kept with their card, comes with the page that follows (data-volume-new).
+  var given = section.getAttribute("data-volume");
+  if (given && section.hasAttribute("data-volume-new")) {
+    window.sessionStorage.setItem("speechVolume", String(parseInt(given, 10) - 1));
+  }
+  var level = parseInt(window.sessionStorage.getItem("speechVolume") || (given ? String(parseInt(given, 10) - 1) : "2"), 10);
+  if (!(level >= 0 && level < LEVELS.length)) { level = LEVELS.length - 1; }
 
   var sayer = new Audio();  // a control's name or a count of typed characters (kiosk-voice.js)
 
@@ -109,6 +115,11 @@
 
   document.addEventListener("kiosk:warning", function () {
     if (warning) { play(warning, false); }
+  });
+
+  // "Remember these for my card" keeps the volume the person has now.
+  document.querySelectorAll("form[data-with-volume]").forEach(function (form) {
+    form.addEventListener("submit", function () { form.elements.volume.value = String(level + 1); });
   });
 
   // The next person starts at the default volume.

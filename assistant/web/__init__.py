@@ -9,12 +9,13 @@ from werkzeug.routing import IntegerConverter
 
 from .. import inputs
 from . import api, errors, kiosk, limits, operations, pages, preferences, reviewer, staff
-from .kiosk import card_face, face, help, offline, reads, screens, speech  # noqa: F401 (their routes join the kiosk blueprint)
+from .kiosk import card_face, face, help, offline, reads, screens, settings, speech  # noqa: F401 (their routes join the kiosk blueprint)
 from .kiosk import setup as kiosk_setup
 from .staff import (  # noqa: F401 (their routes join the staff blueprint)
     admin,
     auth,
     checklog,
+    resident_settings,
     residents,  # noqa: F401
 )
 from .staff import help as staff_help  # noqa: F401
@@ -27,7 +28,7 @@ class RowId(IntegerConverter):
     """`<int:...>` in every address: ASCII digits that fit the database's integer, else the address is not found
     (Werkzeug's own matches any Unicode digit and any size, and a twenty-digit id overflows SQLite)."""
 
-    regex = r"[0-9]{1,19}"
+    regex = r"[0-9]{1,10}"
 
     def __init__(self, url_map, *args, **kwargs) -> None:
         kwargs.setdefault("max", inputs.LARGEST_ID)

@@ -82,6 +82,7 @@ def show_result(place: Venue, result: checks.Check):
     limits.note_result(result.outcome.status)
     if result.language and not preferences.language_chosen():
         preferences.choose_language(result.language, by_person=False)
+    preferences.arrive(result.settings)  # a resident's saved settings, or the standard ones after someone's
     state.show_result(result.record_id, place.slug, result.help_id)
     return redirect(url_for("kiosk.result", venue=place.slug), code=303)
 

@@ -1,5 +1,5 @@
 """The kiosk's screens: the start, the card (typed number or the simulated reader), the printed pass, the result,
-the settings, and starting again. Its routes join the kiosk blueprint."""
+and starting again (the settings are in settings.py). Its routes join the kiosk blueprint."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ...models import Venue
 from ...problems import Problem
 from .. import device, limits, preferences, services
 from ..venues import venue_or_404
-from . import bp, card_page, help_state_of, show_result, shown_result, source, spoken, state
+from . import bp, card_page, help_state_of, show_result, shown_result, source, state
 
 
 @bp.get("/")
@@ -115,22 +115,3 @@ def done(venue: str):
     state.forget()
     preferences.forget(person_left=request.form.get("why") == "timeout")
     return redirect(url_for("kiosk.home", venue=venue), code=303)
-
-
-@bp.get("/<venue>/settings")
-def settings(venue: str):
-    """Text size, contrast and language on one screen; "Done" goes back to the screen the person came from."""
-    place = venue_or_404(venue)
-    back = request.args.get("back", "")
-    if not back.startswith(f"/kiosk/{place.slug}/") or "//" in back or "\\" in back:
-        back = url_for("kiosk.home", venue=place.slug)
-    made = [f"{key}={request.args[key]}" for key in ("size", "contrast", "touch") if key in request.args]
-    chosen = made[-1] if made and made[-1] in spoken.setting_names() else None
-    return render_template(
-        "kiosk/settings.html",
-        venue=place,
-        back=back,
-        names=spoken.setting_names(),
-        chosen=chosen,
-        chosen_sentence=spoken.chosen_sentence(chosen) if chosen else None,
-    )

@@ -11,6 +11,7 @@ from ...faces import ERROR_CODES as FACE_CODES
 from ...identity import ERROR_CODES
 from ...passes import ERROR_CODES as PASS_CODES
 from ...speech.prepare import join_sentences as join
+from .. import preferences
 
 PASS_ERRORS = (*PASS_CODES, "image_invalid", "image_too_large")
 FACE_ERRORS = (*FACE_CODES, "camera_refused", "image_invalid", "image_too_large")
@@ -23,20 +24,19 @@ OFFLINE = ("offline", "offline_call")  # the offline screen's sentences, kept by
 
 
 def setting_names() -> dict[str, str]:
-    """The name of each choice on the text size and contrast screen, by the query that chooses it."""
-    return {
-        "size=100": _("Standard text"),
-        "size=150": _("Large text"),
-        "size=200": _("Largest text"),
-        "contrast=standard": _("Standard colours"),
-        "contrast=high": _("Light on black"),
-        "touch=off": _("Off"),
-        "touch=on": _("On"),
-    }
+    """The name of each choice on the settings screen, by the query that chooses it."""
+    return preferences.choice_names()
+
+
+KEPT = ("kept=yes", "kept=no")  # the settings screen just after "Remember these for my card" or "Forget them"
 
 
 def chosen_sentence(choice: str) -> str | None:
     """What the settings screen shows and says just after a choice, e.g. "Large text is chosen."."""
+    if choice == "kept=yes":
+        return _("Your settings are kept for your card. Every kiosk will use them when you check.")
+    if choice == "kept=no":
+        return _("Your saved settings are removed. Kiosks will use the standard settings.")
     name = setting_names().get(choice)
     if name is None:
         return None
@@ -143,7 +143,7 @@ def fixed_prompts(texts, lang: str) -> list[str]:
         for screen in ("home", "card", "pass", "face", "settings", "help", "coming", "warning", "card_face", *OFFLINE)
     ]
     prompts += [script(f"turn_{step}", lang) for step in ("look", "left", "right")]
-    prompts += [script("settings", lang, chosen=chosen_sentence(choice)) for choice in setting_names()]
+    prompts += [script("settings", lang, chosen=chosen_sentence(c)) for c in (*setting_names(), *KEPT)]
     for code in ("too_many_checks", "registry_unavailable"):
         prompts += [script("busy", lang, error=texts.error(code, lang))]
     for demo in (True, False):

@@ -11,6 +11,7 @@ from ...faces import FaceProblem, enrolment
 from ...models import Resident
 from ...passes import card as pass_card
 from ...passes import office as pass_office
+from ...residents import settings as saved_settings
 from ...staff import audit, records
 from .. import preferences, services
 from . import actor, bp
@@ -104,6 +105,8 @@ def resident(resident_id: int):
         values=records.form_values(person),
         relations=relation_names(),
         added=request.args.get("added"),
+        setting_options=preferences.choice_options(),
+        kept_settings=saved_settings.parse(person.settings),
     )
 
 
