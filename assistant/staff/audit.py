@@ -24,6 +24,7 @@ ACTIONS = (
     "pass_revoke",
     "face_enrol",
     "face_forget",
+    "resident_settings",
     "import",
     "export",
     "help_coming",
