@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# Speech, audio tools, the browser for page tests and kiosk mode, Chinese fonts, and tmux for the terminal tests.
-SYSTEM_PACKAGES := espeak-ng sox chromium fonts-noto-cjk tmux
+# Speech, audio tools, the browser for page tests and kiosk mode, Chinese fonts, tmux for the terminal tests, and
+# libusb for a receipt printer on USB (the printed slip).
+SYSTEM_PACKAGES := espeak-ng sox chromium fonts-noto-cjk tmux libusb-1.0-0
 # The tests also run the README's nginx config (docs/nginx.conf) in front of the kiosk, with a throw-away certificate,
 # and throw-away PostgreSQL servers (tools/pg-cluster) for many app servers on one registry and for its outages,
 # and the C compiler that builds a stand-in for the card reader vendors' library (tests/fakes/fake_sdtapi.c).

@@ -25,7 +25,7 @@ class FontMissing(RuntimeError):
     """No font with Chinese characters: install fonts-noto-cjk (make run does)."""
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont:
+def cjk_font(size: int) -> ImageFont.FreeTypeFont:
     for path in FONTS:
         if Path(path).exists():
             return ImageFont.truetype(path, size, index=2)  # index 2 of the Noto collection: Simplified Chinese
@@ -39,7 +39,7 @@ def qr_image(token: str) -> Image.Image:
     return code.make_image(fill_color="black", back_color="white").get_image().convert("L")
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
+def wrap_text(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
     """Break text to fit `width` pixels: at spaces for English, anywhere for Chinese."""
     lines, line = [], ""
     units = text.split(" ") if text.isascii() else list(text)
@@ -62,7 +62,7 @@ def render(token: str, name: str, expires: date) -> Image.Image:
     draw = ImageDraw.Draw(card)
     left, width = 20 + code.width + 10, SIZE[0] - (20 + code.width + 10) - 30
     y = 40
-    draw.text((left, y), name, font=_font(64), fill=0)
+    draw.text((left, y), name, font=cjk_font(64), fill=0)
     y += 100
     for text, size in (
         (f"有效期至{expires.year}年{expires.month}月{expires.day}日", 30),
@@ -70,12 +70,12 @@ def render(token: str, name: str, expires: date) -> Image.Image:
         ("入口处请出示本卡和身份证。", 28),
         ("Show this card and your ID card at the entrance.", 26),
     ):
-        font = _font(size)
-        for line in _wrap(draw, text, font, width):
+        font = cjk_font(size)
+        for line in wrap_text(draw, text, font, width):
             draw.text((left, y), line, font=font, fill=0)
             y += int(size * 1.35)
         y += 12
-    draw.text((left, SIZE[1] - 50), "模拟 · SIMULATION", font=_font(22), fill=0)
+    draw.text((left, SIZE[1] - 50), "模拟 · SIMULATION", font=cjk_font(22), fill=0)
     draw.rectangle([(0, 0), (SIZE[0] - 1, SIZE[1] - 1)], outline=0, width=3)
     return card
 

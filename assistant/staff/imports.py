@@ -79,9 +79,11 @@ def _write(db: Database, job_id: int, **values) -> None:
 
 
 def _finish(db: Database, job_id: int, actor: str, outcome: str, **values) -> None:
-    _write(db, job_id, stage="finished", outcome=outcome, **values)
+    """The job's outcome and its audit line in one transaction: the page never shows an import the audit log lacks."""
     detail = f"{outcome}: {values.get('added', 0)} added, {values.get('updated', 0)} updated"
     if outcome == "rejected":
         detail = f"rejected: {len(json.loads(values['problems'])) + values['unlisted']} problem(s)"
     with db.session() as s:
+        finished = dict(updated_at=stored_now(), stage="finished", outcome=outcome, **values)
+        s.execute(update(ImportJob).where(ImportJob.id == job_id).values(**finished))
         audit.record(s, actor, "import", detail=detail)

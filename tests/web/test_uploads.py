@@ -5,6 +5,7 @@ upload is posted here with its bodies' 64 KiB marks falling just after a CR, an 
 
 import random
 import re
+import threading
 import time
 
 import pytest
@@ -112,7 +113,11 @@ def _wait_until_finished(app) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with app.extensions["assistant"]["db"].session() as s:
-            if s.scalar(select(ImportJob.outcome)) is not None:
-                return
+            finished = s.scalar(select(ImportJob.outcome)) is not None
+        if finished:  # and its thread gone too, so that nothing of it outlives the registry
+            for thread in threading.enumerate():
+                if thread.name.startswith("import-"):
+                    thread.join(30)
+            return
         time.sleep(0.05)
     raise AssertionError("the import did not finish")
