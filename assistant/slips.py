@@ -9,6 +9,7 @@ or "simulated" (demo mode: the slip is shown on the screen as an image of the pa
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
@@ -80,13 +81,10 @@ def send(spec: str, data: bytes) -> None:
         if kind == "file":
             with open(where, "wb") as device:
                 device.write(data)
-        elif kind == "network":
+        elif kind == "network":  # raw TCP, as every network receipt printer takes it (port 9100 unless told)
             host, _, port = where.partition(":")
-            from escpos.printer import Network
-
-            printer = Network(host, int(port or 9100), timeout=5)
-            printer._raw(data)
-            printer.close()
+            with socket.create_connection((host, int(port or 9100)), timeout=5) as connection:
+                connection.sendall(data)
         elif kind == "usb":
             from escpos.printer import Usb
 

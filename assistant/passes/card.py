@@ -21,6 +21,9 @@ FONTS = (
 )
 
 
+CLOSING = "。，、；：！？）」』》"  # Chinese punctuation that ends a phrase
+
+
 class FontMissing(RuntimeError):
     """No font with Chinese characters: install fonts-noto-cjk (make run does)."""
 
@@ -48,6 +51,9 @@ def wrap_text(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[st
         candidate = f"{line}{joiner}{unit}" if line else unit
         if draw.textlength(candidate, font=font) <= width:
             line = candidate
+        elif not joiner and unit in CLOSING and len(line) > 1:  # 。 never starts a line: it takes a character along
+            lines.append(line[:-1])
+            line = line[-1] + unit
         else:
             lines.append(line)
             line = unit
