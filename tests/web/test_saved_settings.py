@@ -118,6 +118,13 @@ def test_remember_these_for_my_card_then_any_kiosk_uses_them_and_forget_removes_
     assert resident(app, 0).settings is None
 
 
+def test_without_script_the_volume_chosen_on_the_settings_screen_is_kept(app, client):
+    client.post("/kiosk/metro/card", data={"card": 0})
+    client.get("/kiosk/metro/settings?volume=1")
+    client.post("/kiosk/metro/settings/keep", data={"back": "/kiosk/metro/result"})  # no volume field filled in
+    assert resident(app, 0).settings == "volume=1"
+
+
 def test_nothing_is_kept_without_a_result_that_names_someone(app, client):
     assert "Remember these for my card" not in page(client, "/kiosk/metro/settings?lang=en")
     answer = client.post("/kiosk/metro/settings/keep", data={"back": "/kiosk/metro/", "volume": "1"})

@@ -60,7 +60,9 @@ def _keep(venue: str, keep: bool):
         person = _resident_shown(s, place)
         if person is None:  # the result has gone (or never named anyone): nothing to keep them with
             return redirect(url_for("kiosk.settings", venue=place.slug, back=back), code=303)
-        values = dict(preferences.current(), volume=request.form.get("volume", "")) if keep else {}
+        # The volume as the speech buttons left it (speech.js fills it in); without script, as the session has it.
+        values = preferences.current() | ({"volume": request.form["volume"]} if request.form.get("volume") else {})
+        values = values if keep else {}
         kiosk = g.get("kiosk")
         saved.keep(s, person, saved.chosen(values), f"kiosk {kiosk.name}" if kiosk else "kiosk")
     preferences.kept(saved.encode(values) if keep else None)
