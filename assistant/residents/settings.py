@@ -22,7 +22,6 @@ CHOICES = {
     "touch": ("off", "on"),
 }
 STANDARD = {key: values[0] for key, values in CHOICES.items()}
-LONGEST = len(" ".join(f"{key}={max(values, key=len)}" for key, values in CHOICES.items()))
 
 
 def chosen(values: Mapping) -> dict[str, str]:
