@@ -12,7 +12,7 @@ from .clock import stored_now
 from .models import CheckRecord, HelpRequest
 from .problems import Problem
 
-KINDS = ("call_staff", "refer", "too_many_checks")
+KINDS = ("call_staff", "refer", "too_many_checks", "printer")  # printer: a slip could not be printed
 STATES = ("waiting", "coming", "done")
 ALERT_EVERY = timedelta(minutes=1)  # one lookup alert per kiosk in this window, however many requests breach
 SCREENS = ("home", "card", "pass", "face", "result", "settings", "busy", "help")
@@ -41,12 +41,21 @@ def for_refer(connection, values: dict) -> int:
     return connection.execute(_ADD, row).inserted_primary_key[0]
 
 
-def press(session: Session, *, kiosk: str | None, venue: str, screen: str, check_id: int | None = None) -> int:
-    """Call staff was pressed on a kiosk screen; the result on screen (if any) tells staff who and why."""
+def press(
+    session: Session,
+    *,
+    kiosk: str | None,
+    venue: str,
+    screen: str,
+    check_id: int | None = None,
+    kind: str = "call_staff",
+) -> int:
+    """Call staff was pressed on a kiosk screen (or, kind `printer`, the kiosk could not print the slip a person
+    asked for); the result on screen (if any) tells staff who and why."""
     check = session.get(CheckRecord, check_id) if check_id else None
     request = HelpRequest(
         raised_at=stored_now(),
-        kind="call_staff",
+        kind=kind if kind in KINDS else "call_staff",
         kiosk=kiosk,
         venue=venue,
         screen=screen if screen in SCREENS else None,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from . import slips
 from .clock import stored_now
 from .models import Kiosk, Venue
 from .problems import Problem
@@ -24,7 +25,8 @@ _last_seen: dict[tuple[str, int], float] = {}
 
 
 class KioskError(Problem):
-    """`code` is kiosk_name_invalid, kiosk_name_taken, kiosk_unknown or kiosk_venue_unknown."""
+    """`code` is kiosk_name_invalid, kiosk_name_taken, kiosk_unknown, kiosk_venue_unknown, kiosk_printer_invalid or
+    kiosk_paper_invalid."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Identity:
     name: str
     venue: str
     demo: bool
+    printer: str | None = None  # as slips.py names one; None when the kiosk has none
+    paper_mm: int = 80
 
 
 def token_hash(token: str) -> str:
@@ -58,6 +62,8 @@ def add(session: Session, name: str, venue: str, *, demo: bool = False) -> tuple
     kiosk = Kiosk(
         name=name, venue=venue, token_hash=token_hash(token), created_at=stored_now(), revoked_at=None, demo=demo
     )
+    if demo:  # a demo kiosk shows its slips on the screen, as an image of the paper
+        kiosk.printer, kiosk.paper_mm = slips.SIMULATED, 80
     session.add(kiosk)
     session.flush()
     return kiosk, token
@@ -70,6 +76,20 @@ def revoke(session: Session, name: str) -> Kiosk:
         raise KioskError("kiosk_unknown")
     if kiosk.revoked_at is None:
         kiosk.revoked_at = stored_now()
+    return kiosk
+
+
+def set_printer(session: Session, name: str, spec: str, paper_mm: int | None) -> Kiosk:
+    """An admin names the kiosk's receipt printer and its paper, or (an empty `spec`) says it has none."""
+    kiosk = session.scalar(select(Kiosk).where(Kiosk.name == name))
+    if kiosk is None:
+        raise KioskError("kiosk_unknown")
+    spec = spec.strip()
+    if spec and not slips.valid_printer(spec):
+        raise KioskError("kiosk_printer_invalid")
+    if spec and paper_mm not in slips.PAPERS:
+        raise KioskError("kiosk_paper_invalid")
+    kiosk.printer, kiosk.paper_mm = (spec, paper_mm) if spec else (None, None)
     return kiosk
 
 
@@ -96,7 +116,9 @@ def demo_kiosk(session: Session, venue: str) -> Identity | None:
 
 # Every API call and kiosk page looks its kiosk up: plain statements, built once (no ORM objects on this path).
 _KIOSKS = Kiosk.__table__
-_LIVE = select(_KIOSKS.c.id, _KIOSKS.c.name, _KIOSKS.c.venue, _KIOSKS.c.demo).where(_KIOSKS.c.revoked_at.is_(None))
+_LIVE = select(
+    _KIOSKS.c.id, _KIOSKS.c.name, _KIOSKS.c.venue, _KIOSKS.c.demo, _KIOSKS.c.printer, _KIOSKS.c.paper_mm
+).where(_KIOSKS.c.revoked_at.is_(None))
 _BY_HASH = _LIVE.where(_KIOSKS.c.token_hash == bindparam("token_hash"))
 _BY_ID = _LIVE.where(_KIOSKS.c.id == bindparam("kiosk_id"))
 
@@ -107,7 +129,7 @@ def _live(session: Session, *where, statement=None, values=None) -> Identity | N
     if row is None:
         return None
     _seen(session, row.id)
-    return Identity(row.id, row.name, row.venue, bool(row.demo))
+    return Identity(row.id, row.name, row.venue, bool(row.demo), row.printer, row.paper_mm or 80)
 
 
 def _seen(session: Session, kiosk_id: int) -> None:

@@ -1,9 +1,9 @@
 """Figures an operator can graph and alert on, in the Prometheus text format (prometheus-client).
 
 Counted where they happen: checks logged (by venue, kiosk, way in, status and decision), answers and their times
-(by route pattern and status), reader faults, speech made or served from the cache, and the database connections in
-use. Read from the registry when scraped: help requests waiting and the oldest one's wait, and when each kiosk was
-last seen. No label ever names a person: no number, name, hash or check id.
+(by route pattern and status), reader faults, slips, speech made or served from the cache, and the database
+connections in use. Read from the registry when scraped: help requests waiting and the oldest one's wait, and
+when each kiosk was last seen. No label ever names a person: no number, name, hash or check id.
 
 `assistant serve` runs one process or several; each worker counts into files of its own in one folder
 (prometheus-client's multiprocess mode), and a scrape, whichever worker answers it, adds them all up.
@@ -39,6 +39,7 @@ ANSWER_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 READER_FAULTS = Counter("assistant_reader_errors", "Faults kiosks' readers reported", ["venue", "kiosk", "error"])
+SLIPS = Counter("assistant_slips", "Slips asked for: printed, shown or failed", ["venue", "kiosk", "outcome"])
 SPEECH = Counter("assistant_speech_sentences", "Sentences asked for: made now or served from the cache", ["source"])
 DB_CONNECTIONS = Gauge(
     "assistant_db_connections", "Database connections over every worker", ["state"], multiprocess_mode="livesum"
@@ -75,6 +76,10 @@ def checked(venue: str, kiosk: str | None, way_in: str, status: str, decision: s
 def answered(route: str, status: int, seconds: float) -> None:
     ANSWERS.labels(route, str(status)).inc()
     ANSWER_SECONDS.labels(route).observe(seconds)
+
+
+def slip(venue: str, kiosk: str | None, outcome: str) -> None:
+    SLIPS.labels(venue, kiosk or "", outcome).inc()
 
 
 def reader_fault(venue: str, kiosk: str | None, error: str) -> None:

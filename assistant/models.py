@@ -34,6 +34,8 @@ class Venue(Base):
     # After a card read, the live face against the card's own chip photo: off, offer (the person may decline) or
     # require. A decline or no match calls staff; it is never a dead end.
     face_with_card: Mapped[str | None] = mapped_column(String(8), default="off")
+    # A referral's slip is printed without being asked for, at this venue's kiosks that have a printer.
+    print_referrals: Mapped[bool | None] = mapped_column(default=False)
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -184,6 +186,8 @@ class Kiosk(Base):
     revoked_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime | None]
     demo: Mapped[bool] = mapped_column(default=False)  # made by demo seeding; a production server refuses these
+    printer: Mapped[str | None] = mapped_column(String(200))  # its receipt printer, as slips.py names one; or none
+    paper_mm: Mapped[int | None]  # the printer's paper: 80 or 58 mm
 
 
 class HelpRequest(Base):

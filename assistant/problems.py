@@ -60,7 +60,14 @@ CODES: dict[str, Code] = {
 OFFICE_CODES: dict[str, Code] = {
     code: Code(400, area)
     for area, names in {
-        "kiosk": ("kiosk_name_invalid", "kiosk_name_taken", "kiosk_venue_unknown", "kiosk_unknown"),
+        "kiosk": (
+            "kiosk_name_invalid",
+            "kiosk_name_taken",
+            "kiosk_venue_unknown",
+            "kiosk_unknown",
+            "kiosk_printer_invalid",
+            "kiosk_paper_invalid",
+        ),
         "account": (
             "username_invalid",
             "username_taken",

@@ -83,6 +83,7 @@ def seed_venues(session: Session, seeds_dir: Path, demo: bool = False) -> int:
         venue.min_vaccine_doses = spec.get("min_vaccine_doses")
         venue.face_search = demo or bool(spec.get("face_search", False))
         venue.face_with_card = spec.get("face_with_card", "off")
+        venue.print_referrals = bool(spec.get("print_referrals", False))
         if venue.face_with_card not in ("off", "offer", "require"):
             raise ValueError(f"venues.toml: {slug}'s face_with_card is off, offer or require")
         session.add(venue)

@@ -9,6 +9,7 @@ or "simulated" (demo mode: the slip is shown on the screen as an image of the pa
 
 from __future__ import annotations
 
+import re
 import socket
 from dataclasses import dataclass
 
@@ -16,9 +17,30 @@ from PIL import Image, ImageDraw
 
 from .passes.card import cjk_font, wrap_text
 
+SIMULATED = "simulated"
+PAPERS = (80, 58)
 DOTS = {80: 576, 58: 384}  # printable width in dots at 203 dpi, for 80 mm and 58 mm paper
 MARGIN = 8
 SIZES = {80: (44, 34), 58: (34, 28)}  # heading and body text in dots: 5.5 and 4.3 mm tall at 80 mm
+
+
+# What an admin may name as a kiosk's printer (checked before it is kept): a device path, a host and port, a USB id.
+_SPECS = re.compile(
+    r"^(?:usb:[0-9a-fA-F]{4}:[0-9a-fA-F]{4}"
+    r"|network:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})(?::[0-9]{1,5})?"
+    r"|file:/[A-Za-z0-9._/-]{1,190}"
+    rf"|{SIMULATED})$"
+)
+
+
+def valid_printer(spec: str) -> bool:
+    """Whether `spec` names a printer this module can send to (a port above 65535 is not one)."""
+    if not _SPECS.fullmatch(spec):
+        return False
+    kind, _, where = spec.partition(":")
+    if kind == "network" and ":" in where:
+        return 0 < int(where.rpartition(":")[2]) < 65536
+    return ".." not in where.split("/")
 
 
 class PrinterProblem(RuntimeError):

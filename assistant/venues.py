@@ -55,6 +55,7 @@ def set_policy(venue: Venue, form) -> None:
     venue.private_listening = form.get("private_listening") == "yes"
     venue.face_search = form.get("face_search") == "yes"
     venue.face_with_card = face_with_card
+    venue.print_referrals = form.get("print_referrals") == "yes"
 
 
 def _whole(text: str, low: int, high: int) -> int | None | bool:

@@ -1,4 +1,5 @@
-"""`assistant kiosk add|list|revoke`: register the kiosks at a venue; each gets a device token, shown once.
+"""`assistant kiosk add|list|revoke|printer`: register the kiosks at a venue (each gets a device token, shown
+once) and name their receipt printers.
 `assistant kiosk launch`: on the kiosk computer itself, its browser and reader bridge, kept running."""
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from .context import Context, fail
 def _line(kiosk) -> str:
     seen = f"last seen {kiosk.last_seen_at.isoformat(timespec='minutes')} UTC" if kiosk.last_seen_at else "never seen"
     state = "revoked" if kiosk.revoked_at else "live"
-    return f"{kiosk.name}\t{kiosk.venue}\t{seen}\t{state}{' (demo)' if kiosk.demo else ''}"
+    printer = f"printer {kiosk.printer} {kiosk.paper_mm} mm" if kiosk.printer else "no printer"
+    return f"{kiosk.name}\t{kiosk.venue}\t{seen}\t{printer}\t{state}{' (demo)' if kiosk.demo else ''}"
 
 
 @click.group(name="kiosk")
@@ -62,6 +64,23 @@ def revoke(name: str):
     except kiosks.KioskError as error:
         fail(ctx.texts.error(error.code, "en", error.details), error.code)
     click.echo(f"Kiosk {name} revoked.")
+
+
+@kiosk_group.command(name="printer")
+@click.argument("name")
+@click.argument("printer", default="")
+@click.option("--paper", type=click.Choice(["80", "58"]), default="80", show_default=True, help="Paper width, mm.")
+def printer(name: str, printer: str, paper: str):
+    """Name kiosk NAME's receipt printer: usb:VENDOR:PRODUCT, network:HOST[:PORT] or file:/dev/usb/lp0; none
+    (leave PRINTER out) when it has none."""
+    ctx = Context()
+    try:
+        with ctx.db.session() as s:
+            kiosk = kiosks.set_printer(s, name, printer, int(paper))
+            said = f"prints on {kiosk.printer} ({kiosk.paper_mm} mm paper)" if kiosk.printer else "has no printer"
+    except kiosks.KioskError as error:
+        fail(ctx.texts.error(error.code, "en", error.details), error.code)
+    click.echo(f"Kiosk {name} {said}.")
 
 
 @kiosk_group.command(name="launch")

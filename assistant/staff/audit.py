@@ -31,6 +31,7 @@ ACTIONS = (
     "help_done",
     "kiosk_add",
     "kiosk_revoke",
+    "kiosk_printer",
     "venue_edit",
     "staff_add",
     "staff_disable",

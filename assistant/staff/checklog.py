@@ -31,6 +31,7 @@ CSV_COLUMNS = (
     "reason_codes",
     "masked_id",
     "masked_name",
+    "settings",  # the saved settings the result was shown in, as kept (empty: the standard ones)
 )
 MOST_HOURS = 24 * 14  # a chart wider than two weeks of hours would be unreadable: it shows the last two weeks
 

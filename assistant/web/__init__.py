@@ -9,7 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from .. import inputs
 from . import api, errors, kiosk, limits, operations, pages, preferences, reviewer, staff
-from .kiosk import card_face, face, help, offline, reads, screens, settings, speech  # noqa: F401 (their routes join the kiosk blueprint)
+from .kiosk import card_face, face, help, offline, printing, reads, screens, settings, speech  # noqa: F401 (their routes join the kiosk blueprint)
 from .kiosk import setup as kiosk_setup
 from .staff import (  # noqa: F401 (their routes join the staff blueprint)
     admin,

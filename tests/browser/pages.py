@@ -30,6 +30,7 @@ NOT_PAGES = {
     "kiosk.say",
     "pages.policy_speech",
     "kiosk.demo_face_picture",
+    "kiosk.simulated_paper",  # an image of the demo's printed slip; tests/browser/test_slip_printing.py
     "operations.healthz",
     "operations.readyz",
     "operations.scrape",  # the operator's figures, as text; tests/web/test_metrics.py

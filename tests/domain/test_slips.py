@@ -91,3 +91,25 @@ def test_chinese_punctuation_never_starts_a_line():
     text = "您最近一次核酸检测是3天前。"
     lines = wrap_text(pen, text, face, int(pen.textlength(text[:-1], font=face)) + 2)
     assert "".join(lines) == text and len(lines) == 2 and not lines[1].startswith("。")
+
+
+@pytest.mark.parametrize(
+    ("spec", "valid"),
+    [
+        ("usb:04b8:0e15", True),
+        ("network:192.168.1.40", True),
+        ("network:printer.local:9100", True),
+        ("file:/dev/usb/lp0", True),
+        ("simulated", True),
+        ("usb:4b8:e15", False),
+        ("network:host:70000", False),
+        ("network:host:0", False),
+        ("network:", False),
+        ("file:dev/lp0", False),
+        ("file:/dev/../etc/passwd", False),
+        ("lpt1", False),
+        ("file:/dev/lp0\n", False),
+    ],
+)
+def test_only_a_printer_the_kiosk_can_send_to_is_kept(spec, valid):
+    assert slips.valid_printer(spec) is valid

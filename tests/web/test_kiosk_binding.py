@@ -77,7 +77,8 @@ def test_the_command_line_registers_lists_and_revokes_kiosks(cli_env):
     engine.dispose()
     assert stored == kiosks.token_hash(token)
     listed = run_cli(["kiosk", "list"], cli_env).stdout
-    assert "door-2\thospital\tnever seen\tlive" in listed and "demo-metro\tmetro" in listed and token not in listed
+    assert "door-2\thospital\tnever seen\tno printer\tlive" in listed and token not in listed
+    assert "demo-metro\tmetro\tnever seen\tprinter simulated 80 mm\tlive (demo)" in listed
     again = run_cli(["kiosk", "add", "door-2", "--venue", "metro"], cli_env)
     assert again.returncode == 2 and "kiosk_name_taken" in again.stderr
     unknown_venue = run_cli(["kiosk", "add", "door-3", "--venue", "moon"], cli_env)
@@ -87,7 +88,7 @@ def test_the_command_line_registers_lists_and_revokes_kiosks(cli_env):
     revoked = run_cli(["kiosk", "revoke", "door-2"], cli_env)
     assert (
         revoked.returncode == 0
-        and "door-2\thospital\tnever seen\trevoked" in run_cli(["kiosk", "list"], cli_env).stdout
+        and "door-2\thospital\tnever seen\tno printer\trevoked" in run_cli(["kiosk", "list"], cli_env).stdout
     )
     assert run_cli(["kiosk", "revoke", "door-9"], cli_env).returncode == 2
     assert cli_token(cli_env).startswith(kiosks.TOKEN_PREFIX)

@@ -14,7 +14,7 @@ from ...cards import READER_ERRORS
 from ...models import Venue
 from .. import device, limits, preferences, services
 from ..venues import venue_or_404
-from . import state
+from . import printer, state
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -84,6 +84,11 @@ def show_result(place: Venue, result: checks.Check):
         preferences.choose_language(result.language, by_person=False)
     preferences.arrive(result.settings)  # a resident's saved settings, or the standard ones after someone's
     state.show_result(result.record_id, place.slug, result.help_id)
+    where = printer.this_kiosk()
+    if where and place.print_referrals and result.outcome.decision == "refer":
+        described = shown_result(place)  # the venue prints every referral's slip, unasked
+        if described is not None:
+            printer.print_result(place, described, where, asked=False)
     return redirect(url_for("kiosk.result", venue=place.slug), code=303)
 
 

@@ -10,7 +10,7 @@ from ...models import Venue
 from ...problems import Problem
 from .. import device, limits, preferences, services
 from ..venues import venue_or_404
-from . import bp, card_page, help_state_of, show_result, shown_result, source, state
+from . import bp, card_page, help_state_of, printer, show_result, shown_result, source, state
 
 
 @bp.get("/")
@@ -99,6 +99,8 @@ def result(venue: str):
     described = shown_result(place)
     if described is None:
         return redirect(url_for("kiosk.home", venue=place.slug))
+    where = printer.this_kiosk()
+    printed, asked = state.print_outcome(described["check_id"])
     return render_template(
         "kiosk/result.html",
         venue=place,
@@ -106,6 +108,9 @@ def result(venue: str):
         seconds=current_app.config["RESULT_SECONDS"],
         coming=help_state_of(place.slug) == "coming",
         watching_help=state.watching_help(),
+        can_print=bool(where) and printer.printable(described),
+        printed=printed,
+        printed_asked=asked,
     )
 
 

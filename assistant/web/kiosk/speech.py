@@ -48,6 +48,7 @@ def speech(venue: str, screen: str):
         demo=current_app.config["DEMO"],
         index=index if screen == "reason" else 0,
         chosen=_chosen(request.args.get("chosen")) if screen == "settings" else None,
+        slip=request.args.get("slip") if request.args.get("slip") in spoken.SLIPS else None,
     )
     return audio.answer(text, lang)
 

@@ -19,7 +19,9 @@ FACE_ERRORS = (*FACE_CODES, "camera_refused", "image_invalid", "image_too_large"
 SCREENS = (
     *("home", "card", "pass", "face", "result", "why", "reason", "warning", "settings", "help", "coming", "busy"),
     *("card_face", "turn_look", "turn_left", "turn_right"),
+    *("slip_printed", "slip_shown", "slip_failed"),
 )
+SLIPS = ("printed", "shown", "failed")  # what became of a slip: on paper, on the screen (the demo), not at all
 OFFLINE = ("offline", "offline_call")  # the offline screen's sentences, kept by the kiosk's service worker
 
 
@@ -45,6 +47,17 @@ def chosen_sentence(choice: str) -> str | None:
     return _("%(choice)s is chosen.", choice=name)
 
 
+def slip_said(outcome: str | None) -> list[str]:
+    """What the result screen says about its slip: printing, shown on the screen (the demo), or the printer failed."""
+    if outcome == "printed":
+        return [_("Your slip is printing. Please take it from the printer.")]
+    if outcome == "shown":
+        return [_("This kiosk's printer is simulated. Here is your slip, as the printer would print it.")]
+    if outcome == "failed":
+        return [_("The printer is not working. A staff member is coming to help you.")]
+    return []
+
+
 def why(result: dict, only: int | None = None) -> list[str]:
     """Every reason (for "Hear why"), or only the one at index `only` (as the person steps to it)."""
     pieces = []
@@ -64,6 +77,7 @@ def script(
     demo: bool = True,
     index: int = 0,
     chosen: str | None = None,
+    slip: str | None = None,
 ) -> str:
     """The text spoken for a screen (or a part of one: "why", "warning"); `demo` when the demo cards are shown."""
     if screen == "home":
@@ -107,7 +121,10 @@ def script(
         pieces = [_("Turn your head a little to your right.")]
     elif screen == "result":
         # In public: the decision and what happens next. The reasons only through a headset, or on "Hear why".
-        pieces = [result["speech"]["text"]] + (why(result) if private else [])
+        # A slip printed unasked (a referral) is said after the result.
+        pieces = [result["speech"]["text"]] + (why(result) if private else []) + slip_said(slip)
+    elif screen.startswith("slip_"):
+        pieces = slip_said(screen.removeprefix("slip_"))
     elif screen == "why":
         pieces = why(result)
     elif screen == "reason":
@@ -143,6 +160,7 @@ def fixed_prompts(texts, lang: str) -> list[str]:
         for screen in ("home", "card", "pass", "face", "settings", "help", "coming", "warning", "card_face", *OFFLINE)
     ]
     prompts += [script(f"turn_{step}", lang) for step in ("look", "left", "right")]
+    prompts += [script(f"slip_{outcome}", lang) for outcome in SLIPS]
     prompts += [script("settings", lang, chosen=chosen_sentence(c)) for c in (*setting_names(), *KEPT)]
     for code in ("too_many_checks", "registry_unavailable"):
         prompts += [script("busy", lang, error=texts.error(code, lang))]

@@ -1,6 +1,7 @@
 """What a kiosk screen keeps in its signed session between requests: which result it shows (never the result
-itself), the help request it made, a card-and-face attempt under way, and an error's detail to speak. This module
-is the one that writes these keys; preferences.py owns the person's language and display settings."""
+itself), the help request it made, a card-and-face attempt under way, what became of a slip, and an error's detail
+to speak. This module is the one that writes these keys; preferences.py owns the person's language and display
+settings."""
 
 from __future__ import annotations
 
@@ -67,7 +68,23 @@ def spoken_details(code: str) -> dict | None:
     return kept if kept.get("code") == code else None
 
 
+def note_print(record_id: int, outcome: str, asked: bool) -> None:
+    """The slip of this result was printed, shown (the demo's simulated printer) or failed, when the person asked
+    for it or unasked (a referral at a venue that prints them): said once, on the next screen."""
+    session["printed"] = {"id": record_id, "outcome": outcome, "asked": asked}
+
+
+def print_outcome(record_id: int) -> tuple[str | None, bool]:
+    """What became of this result's slip and whether it was asked for, once (the screen that says it takes it);
+    (None, False) if no slip was printed."""
+    kept = session.pop("printed", None)
+    if not kept or kept.get("id") != record_id:
+        return None, False
+    return kept["outcome"], bool(kept.get("asked"))
+
+
 def forget() -> None:
-    """Start again, or the screen cleared itself: the result and the help request are forgotten."""
+    """Start again, or the screen cleared itself: the result, the help request and a slip's outcome are forgotten."""
     session.pop("result", None)
     session.pop("help", None)
+    session.pop("printed", None)

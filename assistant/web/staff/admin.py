@@ -47,6 +47,23 @@ def add_kiosk():
     return _kiosk_page(made={"name": name, "venue": venue, "token": token})
 
 
+@bp.post("/kiosks/printer")
+@admin_only
+def kiosk_printer():
+    """An admin names a kiosk's receipt printer and its paper, or (left empty) says it has none."""
+    name, spec = request.form.get("kiosk", "")[:64], request.form.get("printer", "")[:200]
+    paper = {"80": 80, "58": 58}.get(request.form.get("paper_mm", ""))
+    try:
+        with services.db().session() as s:
+            kiosk = kiosks.set_printer(s, name, spec, paper)
+            shown = f"{kiosk.printer}, {kiosk.paper_mm} mm" if kiosk.printer else "none"
+            audit.record(s, actor(), "kiosk_printer", detail=f"{kiosk.name}: {shown}")
+    except kiosks.KioskError as error:
+        field = {"kiosk_unknown": "kiosk", "kiosk_paper_invalid": "paper_mm"}.get(error.code, "printer")
+        return _kiosk_page([(field, _message(error))], status=400)
+    return redirect(url_for("staff.kiosk_list"), code=303)
+
+
 @bp.post("/kiosks/<name>/revoke")
 @admin_only
 def revoke_kiosk(name: str):
@@ -92,7 +109,8 @@ def venue(slug: str):
             "venue_edit",
             detail=f"{slug}: allowed {place.allowed_statuses}, test "
             f"{place.max_test_age_hours or '-'} h, doses {place.min_vaccine_doses or '-'}, private listening "
-            f"{place.private_listening}, face search {place.face_search}, face with card {place.face_with_card}",
+            f"{place.private_listening}, face search {place.face_search}, face with card {place.face_with_card}, "
+            f"print referrals {place.print_referrals}",
         )
     return redirect(url_for("staff.venue_list"), code=303)
 
