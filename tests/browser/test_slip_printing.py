@@ -19,7 +19,7 @@ def test_a_slip_is_printed_from_the_result_screen(page, live_server, lang, asser
     expect(page).to_have_url(f"{live_server}/kiosk/metro/result")
     outcome = page.locator(".slip-outcome[role=status]")
     expect(outcome).to_contain_text("simulated" if lang == "en" else "模拟")
-    paper = outcome.locator("img")
+    paper = page.locator(".slip-paper img")
     expect(paper).to_be_visible()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=paper.element_handle())
     assert paper.evaluate("img => img.naturalWidth") == 576  # 80 mm paper, dot for dot

@@ -53,7 +53,8 @@ def _submit(page):
 def _fill_and_submit(field: str, value: str):
     def act(page):
         page.fill(field, value)
-        _submit(page)
+        page.locator(field).locator("xpath=ancestor::form").locator("button[type=submit]").click()  # its own form
+        page.wait_for_load_state("load")
 
     return act
 
@@ -83,6 +84,7 @@ STATES = {
     "import (error)": ("/staff/import", _submit),
     "kiosks": ("/staff/kiosks", None),
     "kiosks (error)": ("/staff/kiosks", _fill_and_submit("#name", "Not A Name")),
+    "kiosks (printer error)": ("/staff/kiosks", _fill_and_submit("#printer", "lpt1")),
     "venues": ("/staff/venues", None),
     "venue": ("/staff/venues/hospital", None),
     "venue (error)": (
