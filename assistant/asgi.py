@@ -44,7 +44,8 @@ class BodyFirst:
         try:
             async with asyncio.timeout(self.total):
                 while more and size <= self.buffered:
-                    message = await asyncio.wait_for(receive(), self.idle)
+                    async with asyncio.timeout(self.idle):  # no task of its own, as wait_for would make
+                        message = await receive()
                     if message["type"] == "http.disconnect":
                         return  # the client went away: nothing to answer
                     parts.append(message.get("body", b""))

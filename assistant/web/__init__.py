@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .. import inputs
-from . import api, errors, kiosk, limits, operations, pages, preferences, reviewer, staff
+from . import api, errors, kiosk, limits, operations, pages, preferences, reviewer, services, staff
 from .kiosk import card_face, face, help, offline, printing, reads, screens, settings, speech  # noqa: F401 (their routes join the kiosk blueprint)
 from .kiosk import setup as kiosk_setup
 from .staff import (  # noqa: F401 (their routes join the staff blueprint)
@@ -50,6 +50,7 @@ def setup(app: Flask) -> None:
     csrf.exempt(api.bp)  # the API carries a device token in a header, never a cookie, so it cannot be forged
     csrf.exempt(kiosk_setup.bind)  # checks its own token, after its limit
     app.after_request(_security_headers)
+    app.teardown_appcontext(services.close_request_statements)
     app.register_blueprint(pages.bp)
     app.register_blueprint(kiosk_setup.bp)
     app.register_blueprint(kiosk.bp)

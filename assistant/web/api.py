@@ -96,7 +96,7 @@ def _run(body: dict, kiosk) -> checks.Check:
     except (TypeError, ValueError, AttributeError):
         raise checks.CheckError("at_invalid") from None
     source = services.check_source("api", kiosk.name, "demo" if moment is not None else None)
-    with services.db().statements() as s:  # reads, then the one log line: each statement whole on its own
+    with services.request_statements() as s:  # reads, then the one log line: each statement whole on its own
         if method == "pass":
             token = _pass_token(body)
             return checks.run_pass(s, token=token, venue=kiosk.venue, at=at, keys=services.pass_keys(), source=source)

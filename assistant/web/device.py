@@ -51,7 +51,7 @@ def current() -> kiosks.Identity | None:
 
 def _resolve() -> kiosks.Identity | None:
     if request.blueprint == "api":
-        with services.db().statements() as s:
+        with services.request_statements() as s:
             return kiosks.by_token(s, bearer_token())
     kiosk = bound()
     venue = (request.view_args or {}).get("venue")

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, g
 
 from .. import checks, clock
 
 
 def db():
     return current_app.extensions["assistant"]["db"]
+
+
+@contextmanager
+def request_statements() -> Iterator:
+    """The API call's one autocommit session (Database.statements), shared by its kiosk lookup and its check, and
+    closed when the request ends (init_app): a check costs one connection from the pool, not two."""
+    session = g.get("statements")
+    if session is None:
+        session = g.statements = db()._statements()
+    yield session
+
+
+def close_request_statements(_error=None) -> None:
+    session = g.pop("statements", None)
+    if session is not None:
+        session.close()
 
 
 def texts():
