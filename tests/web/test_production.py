@@ -201,6 +201,12 @@ def test_every_route_is_closed_without_a_kiosk_token_unless_it_is_public(product
         "kiosk.say",
         "kiosk.result",
         "kiosk.help_state",
+        "kiosk.print_slip",
+        "kiosk.simulated_paper",
+        "kiosk.settings",
+        "kiosk.keep_settings",
+        "kiosk.forget_settings",
+        "kiosk.standard_settings",
         "api.create_check",
     } <= checked
     assert {
@@ -209,5 +215,7 @@ def test_every_route_is_closed_without_a_kiosk_token_unless_it_is_public(product
         "staff.find_resident",
         "staff.add_kiosk",
         "staff.export_checks",
+        "staff.kiosk_printer",
+        "staff.keep_settings",
     } <= checked
     assert count(production_app, CheckRecord) == 0

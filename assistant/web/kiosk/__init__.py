@@ -85,10 +85,9 @@ def show_result(place: Venue, result: checks.Check):
     preferences.arrive(result.settings)  # a resident's saved settings, or the standard ones after someone's
     state.show_result(result.record_id, place.slug, result.help_id)
     where = printer.this_kiosk()
-    if where and place.print_referrals and result.outcome.decision == "refer":
-        described = shown_result(place)  # the venue prints every referral's slip, unasked
-        if described is not None:
-            printer.print_result(place, described, where, asked=False)
+    if where and place.print_referrals and result.outcome.decision == "refer":  # printed unasked, as logged
+        described = checks.describe(result, services.texts(), preferences.language())
+        printer.print_result(place, described, where, asked=False)
     return redirect(url_for("kiosk.result", venue=place.slug), code=303)
 
 

@@ -17,6 +17,7 @@ from . import spoken, state
 
 log = logging.getLogger(__name__)
 
+COLON = {"zh": "：", "en": ": "}  # between the status and the decision, as each language writes it
 OUTCOMES = spoken.SLIPS  # on paper; on the screen (the demo's simulated printer); not at all
 
 
@@ -38,10 +39,11 @@ def printable(result: dict) -> bool:
 def slip_of(result: dict) -> slips.Slip:
     """The slip of a described result, in its language: the screen's own words, the masked name only."""
     held = result.get("held")
+    decision = f"{result['status_text']}{COLON[result['lang']]}{result['decision_text']}"
     return slips.Slip(
         venue=result["venue"]["name"],
         when=result["at_text"],
-        decision=_("Please wait here") if held else f"{result['status_text']}: {result['decision_text']}",
+        decision=_("Please wait here") if held else decision,
         next_step=_("A staff member is coming to help you.") if held else result["next_step"],
         name=result["subject"]["name"] if result.get("subject") else None,
         reasons=tuple((r["title"], r["text"], r["next_step"]) for r in result["reasons"]),

@@ -11,9 +11,8 @@ from ... import venues as venue_rows
 from ...checks import LOGGED_METHODS as METHODS
 from ...clock import SHANGHAI
 from ...models import Kiosk
-from ...residents import settings as saved
 from ...staff import audit, checklog
-from .. import preferences, services
+from .. import services
 from . import actor, bp, charts, local_time, moment_arg, paging
 
 
@@ -60,7 +59,6 @@ def checks():
         args=request.args,
         query=query,
         next_before=rows[-1].id if len(rows) == checklog.PAGE else None,
-        shown_in={row.id: preferences.summary(saved.parse(row.settings)) for row in rows if row.settings},
         retention_days=current_app.config["LOG_RETENTION_DAYS"],
         texts=services.texts(),
     ), (400 if errors else 200)
