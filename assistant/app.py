@@ -14,7 +14,7 @@ from .cards import demo_cards
 from .db import Database
 from .faces.enrolment import Recogniser
 from .seeding import demo_faces
-from .speech import SpeechService
+from .speech import speech_service
 from .texts import Texts
 
 
@@ -64,9 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         "texts": Texts.load(app.config["SEEDS_DIR"]),
         "demo_cards": demo_cards(app.config["SEEDS_DIR"]),
         "demo_faces": demo_faces(app.config["SEEDS_DIR"]),
-        "speech": SpeechService(
-            app.config["SPEECH_CACHE"], app.config["SPEECH_ENGINE"], max_bytes=app.config["SPEECH_CACHE_MB"] << 20
-        ),
+        "speech": speech_service(app.config),
         "faces": Recogniser(faces.choose(app.config["FACE_MATCHER"]), app.config["FACE_THRESHOLD"]),
         "instance_id": limits_namespace(app.config),
     }

@@ -66,8 +66,11 @@ def load(overrides: dict | None = None) -> dict:
         "KIOSK_VENUE": env.get("ASSISTANT_VENUE", "metro"),
         # How long a result stays on screen before it clears (a warning comes 20 s before; "More time" adds this again).
         "RESULT_SECONDS": max(30, int(env.get("ASSISTANT_RESULT_SECONDS", "60"))),
-        # espeak (Linux default), pyttsx3 (Windows and macOS default) or none.
+        # kokoro (the default: the neural voice, with espeak-ng or pyttsx3 as its fallback), espeak, pyttsx3 or none.
         "SPEECH_ENGINE": env.get("ASSISTANT_SPEECH_ENGINE") or None,
+        # The neural voice's model and voices (`assistant speech install-voice` puts them here) and its shipped clips.
+        "VOICE_MODELS": Path(env.get("ASSISTANT_VOICE_MODELS") or PROJECT_ROOT / "voice-models"),
+        "SPEECH_CLIPS": Path(env.get("ASSISTANT_SPEECH_CLIPS") or PROJECT_ROOT / "speech-clips"),
         # Pass signing keys (private and public); a kiosk that only verifies needs the .pub files alone.
         "PASS_KEYS": Path(env.get("ASSISTANT_PASS_KEYS") or instance / "pass-keys"),
         "SPEECH_CACHE": Path(env.get("ASSISTANT_SPEECH_CACHE") or instance / "speech-cache"),

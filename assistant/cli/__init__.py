@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from . import check, db, faces, kiosks, passes, reader, serve, staff, terminal
+from . import check, db, faces, kiosks, passes, reader, serve, speech, staff, terminal
 
 
 @click.group()
@@ -22,7 +22,7 @@ COMMANDS = (
     check.check,
     check.say,
     check.policy,
-    check.speech,
+    speech.speech,
     terminal.terminal_mode,
     passes.pass_group,
     passes.keys,

@@ -1,4 +1,4 @@
-"""`assistant check`, `say`, `policy` and `speech prerender`: a check from a terminal, and the kiosk's voice."""
+"""`assistant check`, `say` and `policy`: a check from a terminal, and the kiosk's voice."""
 
 from __future__ import annotations
 
@@ -118,35 +118,3 @@ def policy(topic: str | None, lang: str, speak: bool, slow: bool, audio_out: Pat
     click.echo("\n\n".join([entry["title"][lang], *entry["paragraphs"][lang]]))
     if speak or audio_out:
         _speak(ctx, join_sentences([entry["title"][lang], *entry["paragraphs"][lang]], lang), lang, slow, audio_out)
-
-
-@click.group()
-def speech():
-    """The kiosk's speech."""
-
-
-@speech.command()
-def prerender():
-    """Make the audio for every fixed prompt, in both languages and both paces, so nothing waits for it."""
-    from flask_babel import force_locale
-
-    from ..app import create_app
-    from ..web.kiosk.spoken import fixed_prompts
-
-    app = create_app()
-    service = app.extensions["assistant"]["speech"]
-    if not service.available:
-        click.echo("No speech engine here: nothing to prerender (the kiosk will show text only).", err=True)
-        return
-    jobs = []
-    with app.test_request_context():
-        for lang in LANGUAGES:
-            with force_locale(lang):
-                jobs += [(text, lang) for text in fixed_prompts(app.extensions["assistant"]["texts"], lang)]
-            jobs += [(text, lang) for text in terminal.prompts(lang)]
-    jobs = [(text, lang, slow) for text, lang in dict.fromkeys(jobs) for slow in (False, True)]
-    before = service.synthesised
-    with click.progressbar(jobs, label="Speech prompts", show_pos=True) as bar:
-        for text, lang, slow in bar:
-            service.audio(text, lang, slow)
-    click.echo(f"{len(jobs)} prompts ready ({service.synthesised - before} made now, the rest already cached).")

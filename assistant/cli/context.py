@@ -15,7 +15,7 @@ from .. import clock, faces, passes
 from .. import config as settings
 from ..db import Database, SchemaNotReady
 from ..faces.enrolment import Recogniser
-from ..speech import SpeechService, SpeechUnavailable, Unspeakable
+from ..speech import SpeechService, SpeechUnavailable, Unspeakable, speech_service
 from ..speech.player import NoSoundDevice, play
 from ..texts import Texts
 
@@ -48,9 +48,8 @@ class Context:
         return passes.Keys(self.config["PASS_KEYS"])
 
     def speech(self) -> SpeechService:
-        return SpeechService(
-            self.config["SPEECH_CACHE"], self.config["SPEECH_ENGINE"], max_bytes=self.config["SPEECH_CACHE_MB"] << 20
-        )
+        # A terminal command waits for a missing neural clip (seconds) rather than switch voices mid-answer.
+        return speech_service(self.config, wait=True)
 
     def faces(self) -> Recogniser:
         return Recogniser(faces.choose(self.config["FACE_MATCHER"]), self.config["FACE_THRESHOLD"])

@@ -23,7 +23,7 @@ def extension() -> str:
     return "ogg" if sox() else "wav"
 
 
-def join_with_pauses(pieces: list[tuple[Path, str]], out: Path) -> None:
+def join_with_pauses(pieces: list[tuple[Path, str]], out: Path, pauses: dict[str, float] = PAUSES) -> None:
     """Concatenate WAV pieces (same format), each followed by the silence its pause kind asks for."""
     with wave.open(str(pieces[0][0])) as first:
         params = first.getparams()
@@ -33,7 +33,7 @@ def join_with_pauses(pieces: list[tuple[Path, str]], out: Path) -> None:
             with wave.open(str(path)) as piece:
                 joined.writeframes(piece.readframes(piece.getnframes()))
             if index < len(pieces) - 1:
-                silence = int(params.framerate * PAUSES[pause])
+                silence = int(params.framerate * pauses[pause])
                 joined.writeframes(b"\0" * silence * params.sampwidth * params.nchannels)
 
 

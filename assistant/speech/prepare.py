@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 # Bump when the preparation changes, so cached audio of the old wording is not reused.
-VERSION = 3
+VERSION = 4
 
 DIGITS = "零一二三四五六七八九"
 CLAUSE_END = re.compile(r"(?<=[,，、;；:：])")
@@ -45,9 +45,22 @@ def chinese_number(n: int) -> str:
     return "".join(parts)
 
 
+# The part of the day a time falls in, as people say it: 15:00 is 下午三点, 9:05 上午九点零五分, 12:00 中午十二点.
+DAY_PARTS = ((0, "凌晨"), (6, "上午"), (12, "中午"), (13, "下午"), (18, "晚上"))
+# A count of two before these measure words is 两, not 二: 两剂, 两天, 两小时 (and two o'clock is 两点).
+MEASURES = "剂天个次周位小点"
+
+
+def _zh_count(n: int) -> str:
+    return "两" if n == 2 else chinese_number(n)
+
+
 def _zh_time(match: re.Match) -> str:
     hour, minute = int(match[1]), int(match[2])
-    return chinese_number(hour) + "点" + (chinese_number(minute) + "分" if minute else "")
+    part = [name for start, name in DAY_PARTS if hour >= start][-1]
+    spoken_hour = hour if hour <= 12 else hour - 12
+    minutes = "" if not minute else ("零" if minute < 10 else "") + chinese_number(minute) + "分"
+    return part + _zh_count(spoken_hour) + "点" + minutes
 
 
 def _zh_number(match: re.Match) -> str:
@@ -58,6 +71,7 @@ def _zh_number(match: re.Match) -> str:
 def prepare_zh(text: str) -> str:
     text = re.sub(r"(\d{4})年", lambda m: "".join(DIGITS[int(d)] for d in m[1]) + "年", text)  # years digit by digit
     text = re.sub(r"(\d{1,2}):(\d{2})", _zh_time, text)
+    text = re.sub(rf"(?<!\d)2(?=[{MEASURES}])", "两", text)
     text = re.sub(r"\d+", _zh_number, text)
     return text.replace("×", "乘").replace("X", "叉")
 

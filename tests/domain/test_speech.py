@@ -103,9 +103,15 @@ def test_the_mandarin_voice_pronounces_chinese_and_never_switches_to_english():
 
 def test_numbers_dates_and_times_are_written_as_they_are_said():
     assert chinese_number(14) == "十四" and chinese_number(48) == "四十八" and chinese_number(105) == "一百零五"
-    assert prepare("您的隔离期到2026年12月3日12:00结束。", "zh") == "您的隔离期到二零二六年十二月三日十二点结束。"
+    assert prepare("您的隔离期到2026年12月3日12:00结束。", "zh") == "您的隔离期到二零二六年十二月三日中午十二点结束。"
     assert prepare("这里需要48小时内的阴性结果。", "zh") == "这里需要四十八小时内的阴性结果。"
-    assert prepare("您上次是2026年11月26日09:30。", "zh") == "您上次是二零二六年十一月二十六日九点三十分。"
+    assert prepare("您上次是2026年11月26日09:30。", "zh") == "您上次是二零二六年十一月二十六日上午九点三十分。"
+    # The part of the day as people say it, minutes under ten with their 零, and 两 for a count of two.
+    assert prepare("12月14日15:00", "zh") == "十二月十四日下午三点"
+    assert prepare("9:05", "zh") == "上午九点零五分" and prepare("20:00", "zh") == "晚上八点"
+    assert prepare("14:00", "zh") == "下午两点" and prepare("5:40", "zh") == "凌晨五点四十分"
+    assert prepare("这里需要接种2剂。您的记录是1剂。", "zh") == "这里需要接种两剂。您的记录是一剂。"
+    assert prepare("2天后，12天内", "zh") == "两天后，十二天内"
     assert prepare("It ends on 3 December 2026, 12:00.", "en") == "It ends on the third of December 2026, at noon."
     assert prepare("Yours was on 26 November 2026, 16:30.", "en") == (
         "Yours was on the 26th of November 2026, at 4 30 in the afternoon."

@@ -6,6 +6,7 @@ and card steps, the reader, Call staff) imports from here and never from another
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -14,7 +15,7 @@ from ...cards import READER_ERRORS
 from ...models import Venue
 from .. import device, limits, preferences, services
 from ..venues import venue_or_404
-from . import printer, state
+from . import printer, spoken, state
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -84,11 +85,22 @@ def show_result(place: Venue, result: checks.Check):
         preferences.choose_language(result.language, by_person=False)
     preferences.arrive(result.settings)  # a resident's saved settings, or the standard ones after someone's
     state.show_result(result.record_id, place.slug, result.help_id)
+    if result.outcome.reasons and services.speech().neural_available:
+        _prepare_reasons_speech(result)
     where = printer.this_kiosk()
     if where and place.print_referrals and result.outcome.decision == "refer":  # printed unasked, as logged
         described = checks.describe(result, services.texts(), preferences.language())
         printer.print_result(place, described, where, asked=False)
     return redirect(url_for("kiosk.result", venue=place.slug), code=303)
+
+
+def _prepare_reasons_speech(result: checks.Check) -> None:
+    """The reasons name dates no clip has yet: the neural voice starts on them now, while the page loads and the
+    decision is said, so "Hear why" is in the same voice (until then it is said in the fallback voice)."""
+    lang = preferences.language()
+    with force_locale(lang):
+        described = checks.describe(result, services.texts(), lang)
+        services.speech().prepare_soon(spoken.script("why", lang, result=described), lang)
 
 
 def shown_result(place: Venue) -> dict | None:
