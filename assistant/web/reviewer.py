@@ -44,8 +44,7 @@ def demo():
             for index, card in enumerate(services.demo_cards())
         ]
     texts = services.texts()
-    speech = services.speech()
-    engine = speech.engine.name if speech.available else "none"
+    engine = services.speech().speaking()[0]  # kokoro, or the fallback that speaks when the neural voice is off
     return render_template(
         "reviewer/demo.html",
         venues=venues,
