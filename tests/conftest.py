@@ -19,7 +19,7 @@ from tests.support.app import ANCHOR, REAL_RESIDENTS_CSV, SEEDS, add_staff, bear
 # The tests run the demo unless a test says otherwise (production tests pass {"DEMO": False} or drop the variable).
 os.environ["ASSISTANT_DEMO"] = "1"
 # The suite's speech tests measure espeak-ng's sentences (fast, and exact to the word); the neural voice, which is
-# the default, has its own tests (tests/domain/test_neural_voice.py) and the listening test (make test-listening).
+# the default, has its own tests (tests/domain/test_speech_neural.py) and the listening test (make test-listening).
 os.environ.setdefault("ASSISTANT_SPEECH_ENGINE", "espeak")
 
 

@@ -1,5 +1,9 @@
 """The neural voice (Kokoro-82M): its checked files, clips composed without the model, the slower pace, the
-background clips of a new sentence, the fallback when the model is gone, and our own polyphonic characters."""
+background clips of a new sentence, the fallback when the model is gone, and our own polyphonic characters.
+
+This file runs after test_speech.py (by name): kokoro-onnx loads its own libespeak-ng 1.52 into the process, and
+pyttsx3's driver, loading Debian's 1.51 beside it in the same process, then crashes it. The kiosk never has both in
+one process on Linux, where the fallback is espeak-ng's command line."""
 
 from __future__ import annotations
 
