@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     database = Database(app.config["DATABASE_URL"])
     database.prepare()
     metrics.watch_pool(database.engine)
+    metrics.watch_pool(database.link_engine)
     metrics.worker_started()
     app.extensions["assistant"] = {
         "db": database,

@@ -9,19 +9,20 @@ import json
 import logging
 import threading
 import time
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 from types import SimpleNamespace
 
-from sqlalchemy import Row, bindparam, insert, select
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from . import help_requests, identity, metrics, passes
 from .clock import SHANGHAI, from_storage, stored_now, to_storage
 from .models import CheckRecord, Resident, Venue, facts_of
 from .passes import office as pass_office
+from .prepared import Link, Prepared
 from .problems import Problem
 from .rules import Outcome, Reason, assess
 from .texts import Texts, format_moment
@@ -33,10 +34,15 @@ LOGGED_METHODS = (*METHODS, CARD_FACE)  # every way in the check log records
 HELD = ("face_card_mismatch", "liveness_failed")
 VENUE_SECONDS = 10  # a venue's policy changed by staff reaches every check within this
 _venues: dict[tuple[str, str], tuple[float, Venue | None]] = {}
-# The statements every check runs, built once: a check is three plain statements, not an ORM unit of work.
-_FIND_VENUE = select(Venue.__table__).where(Venue.slug == bindparam("slug"))
-_FIND_RESIDENT = select(Resident.__table__).where(Resident.id_hash == bindparam("id_hash"))
-_LOG_CHECK = insert(CheckRecord.__table__)
+# The statements every check runs, prepared once (prepared.py): a check is a few plain statements on the driver's
+# cursor, not an ORM unit of work.
+_FIND_VENUE = Prepared(select(Venue.__table__).where(Venue.slug == bindparam("slug")))
+_FIND_RESIDENT = Prepared(select(Resident.__table__).where(Resident.id_hash == bindparam("id_hash")))
+_LOGGED = (
+    "checked_at", "validation_at", "venue", "method", "status", "decision", "reason_codes", "masked_id", "id_hash",
+    "matcher", "kiosk", "channel", "clock", "masked_name", "language", "reasons", "settings",
+)  # fmt: skip
+_LOG_CHECK = Prepared(insert(CheckRecord.__table__).returning(CheckRecord.__table__.c.id), _LOGGED)
 _log_lock = threading.Lock()  # SQLite only
 log = logging.getLogger(__name__)
 
@@ -80,7 +86,7 @@ class Source:
 
 
 def run(
-    session: Session, *, id_text: str, venue: str, at: datetime, hash_key: bytes, source: Source = Source()
+    session: Session | Link, *, id_text: str, venue: str, at: datetime, hash_key: bytes, source: Source = Source()
 ) -> Check:
     """Check a person by ID number: validate it, assess them at `at` for the venue, write one check-log record.
 
@@ -97,7 +103,9 @@ def run(
     )
 
 
-def run_card(session: Session, *, id_hash: str, masked_id: str, venue: str, at: datetime, source: Source) -> Check:
+def run_card(
+    session: Session | Link, *, id_hash: str, masked_id: str, venue: str, at: datetime, source: Source
+) -> Check:
     """Check a person whose ID number was parsed and hashed already (a card read): as `run`, without doing it again."""
     return _assess_and_log(session, id_hash, masked_id, venue, at, "id_card", source)
 
@@ -147,23 +155,24 @@ def venue_policy(session: Session, slug: str) -> Venue:
     return _venue(session, slug)
 
 
-def _venue(session: Session, slug: str) -> Venue:
+def _venue(session: Session | Link, slug: str) -> Venue:
     """The venue and its policy, from a copy kept for a few seconds: venues change rarely, checks come fast.
 
     Only venues that exist are kept, so a request naming made-up venues cannot grow this process's memory."""
-    key = (session.get_bind().url, slug)  # the URL object itself: rendering it as text costs on every check
+    link = Link.of(session)
+    key = (link.url, slug)  # the URL object itself: rendering it as text costs on every check
     kept = _venues.get(key)
     if kept is None or time.monotonic() - kept[0] > VENUE_SECONDS:
-        row = session.connection().execute(_FIND_VENUE, {"slug": slug}).one_or_none() if len(slug) <= 64 else None
+        row = link.one(_FIND_VENUE, {"slug": slug}) if len(slug) <= 64 else None
         if row is None:
             _venues.pop(key, None)
             raise CheckError("venue_unknown")
-        kept = _venues[key] = (time.monotonic(), Venue(**row._mapping))
+        kept = _venues[key] = (time.monotonic(), Venue(**row._asdict()))
     return kept[1]
 
 
 def _assess_and_log(
-    session: Session,
+    session: Session | Link,
     id_hash: str,
     masked_id: str,
     venue: str,
@@ -173,8 +182,9 @@ def _assess_and_log(
     matcher: str | None = None,
     held: str | None = None,
 ) -> Check:
-    place = _venue(session, venue)
-    resident = _resident(session, id_hash)
+    link = Link.of(session)
+    place = _venue(link, venue)
+    resident = _resident(link, id_hash)
     outcome = assess(facts_of(resident) if resident else None, place.policy, at)
     if held is not None:
         outcome = Outcome(outcome.status, "refer", (Reason(held),))
@@ -203,13 +213,12 @@ def _assess_and_log(
     # A `refer` at a kiosk asks staff to come: the check and its help request are written in one transaction, so
     # they stand or fall together (on an autocommit session too, the API's, where each statement commits alone).
     refer = outcome.decision == "refer" and source.kiosk is not None
-    with _log_lock if session.get_bind().dialect.name == "sqlite" else nullcontext(), _outcome_unknown(source):
-        connection = session.connection()
-        if refer and connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            with _explicit_transaction(connection):
-                record_id, help_id = _write_log(connection, values, refer)
+    with _log_lock if link.is_sqlite else nullcontext(), _outcome_unknown(source):
+        if link.autocommit:
+            with link.transaction() if refer else nullcontext():
+                record_id, help_id = _write_log(link, values, refer)
         else:
-            record_id, help_id = _write_log(session.connection(), values, refer)
+            record_id, help_id = _write_log(link, values, refer)
             session.commit()
     metrics.checked(values["venue"], source.kiosk, values["method"], values["status"], values["decision"])
     # What is shown is what was logged: the result is described from the values written, never from a fresh look.
@@ -229,22 +238,9 @@ def _outcome_unknown(source: Source):
         raise
 
 
-@contextmanager
-def _explicit_transaction(connection):
-    """BEGIN and COMMIT said outright on an autocommit connection (both drivers take them), ROLLBACK on failure."""
-    connection.exec_driver_sql("BEGIN")
-    try:
-        yield
-    except BaseException:
-        with suppress(SQLAlchemyError):  # a connection that broke has nothing left to roll back
-            connection.exec_driver_sql("ROLLBACK")
-        raise
-    connection.exec_driver_sql("COMMIT")
-
-
-def _write_log(connection, values: dict, refer: bool) -> tuple[int, int | None]:
-    record_id = connection.execute(_LOG_CHECK, values).inserted_primary_key[0]
-    return record_id, (help_requests.for_refer(connection, {**values, "id": record_id}) if refer else None)
+def _write_log(link: Link, values: dict, refer: bool) -> tuple[int, int | None]:
+    record_id = link.write(_LOG_CHECK, values)
+    return record_id, (help_requests.for_refer(link, {**values, "id": record_id}) if refer else None)
 
 
 def preview(session: Session, *, number: str, venue: Venue, at: datetime, hash_key: bytes) -> Outcome:
@@ -275,9 +271,10 @@ def load(session: Session, record_id: int) -> Check | None:
     return _from_record(record, place)
 
 
-def _resident(session: Session, id_hash: str) -> Row | None:
-    """The resident with this keyed hash, as a plain row of the resident table: a check only reads it."""
-    return session.connection().execute(_FIND_RESIDENT, {"id_hash": id_hash}).one_or_none()
+def _resident(session: Session | Link, id_hash: str):
+    """The resident with this keyed hash, as a plain row of the resident table (a named tuple): a check only reads
+    it."""
+    return Link.of(session).one(_FIND_RESIDENT, {"id_hash": id_hash})
 
 
 def encode_reasons(reasons) -> str:

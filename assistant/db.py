@@ -15,7 +15,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from .prepared import Link
 
 try:
     import fcntl
@@ -33,14 +36,11 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.engine = create_engine(
-            url,
-            connect_args={"timeout": 15} if self.is_sqlite else {"connect_timeout": 5},
-            # Many kiosks a server: enough connections for every waitress thread, and stale ones replaced.
-            **({} if self.is_sqlite else {"pool_size": 10, "max_overflow": 10, "pool_recycle": 3600}),
-        )
-        if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine = self._engine()
+        # The busiest path's own connections (`link`): autocommit from the moment each is made, so a check neither
+        # switches a pooled connection's isolation nor rolls it back when it is handed back (measured: about
+        # 130 µs a request on SQLite). Only prepared statements run on them.
+        self.link_engine = self._engine(isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # For the busiest path (a kiosk's lookup, a check and its one log line): each statement commits by itself,
         # which saves PostgreSQL the round trips of BEGIN and COMMIT. Only for work whose writes are single
@@ -48,6 +48,23 @@ class Database:
         self._statements = sessionmaker(
             self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
         )
+
+    def _engine(self, **options):
+        engine = create_engine(
+            self.url,
+            connect_args={"timeout": 15} if self.is_sqlite else {"connect_timeout": 5},
+            # Many kiosks a server: enough connections for every waitress thread, and stale ones replaced.
+            **({} if self.is_sqlite else {"pool_size": 10, "max_overflow": 10, "pool_recycle": 3600}),
+            **options,
+        )
+        if self.is_sqlite:
+            event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+
+    def dispose(self) -> None:
+        """Close every pooled connection (a test's database is about to go, or a worker was forked)."""
+        self.engine.dispose()
+        self.link_engine.dispose()
 
     # The schema
 
@@ -112,6 +129,18 @@ class Database:
             yield session
         finally:
             session.close()
+
+    def link(self) -> Link:
+        """A connection of the autocommit pool for prepared statements (prepared.py); `close()` hands it back."""
+        try:
+            pooled = self.link_engine.raw_connection()
+        except self.link_engine.dialect.loaded_dbapi.Error as error:
+            raise DBAPIError.instance(
+                None, None, error, self.link_engine.dialect.loaded_dbapi.Error, dialect=self.link_engine.dialect
+            ) from error
+        return Link(
+            pooled.dbapi_connection, self.link_engine.dialect, self.engine.url, pooled, autocommit=True, owned=True
+        )
 
     @contextmanager
     def session(self):

@@ -10,20 +10,24 @@ from sqlalchemy.orm import Session
 
 from .clock import stored_now
 from .models import CheckRecord, HelpRequest
+from .prepared import Link, Prepared
 from .problems import Problem
 
 KINDS = ("call_staff", "refer", "too_many_checks", "printer")  # printer: a slip could not be printed
 STATES = ("waiting", "coming", "done")
 ALERT_EVERY = timedelta(minutes=1)  # one lookup alert per kiosk in this window, however many requests breach
 SCREENS = ("home", "card", "pass", "face", "result", "settings", "busy", "help")
-_ADD = insert(HelpRequest.__table__)
+_REFER_COLUMNS = (
+    "raised_at", "kind", "kiosk", "venue", "screen", "check_id", "masked_id", "masked_name", "reason_codes", "state",
+)  # fmt: skip
+_ADD_REFER = Prepared(insert(HelpRequest.__table__).returning(HelpRequest.__table__.c.id), _REFER_COLUMNS)
 
 
 class HelpError(Problem):
     """`code` is help_unknown."""
 
 
-def for_refer(connection, values: dict) -> int:
+def for_refer(link: Link, values: dict) -> int:
     """A `refer` decision at a kiosk asks staff to come: from the check log's row as it is written, on the same
     connection and in the same transaction."""
     row = {
@@ -38,7 +42,7 @@ def for_refer(connection, values: dict) -> int:
         "reason_codes": values["reason_codes"],
         "state": "waiting",
     }
-    return connection.execute(_ADD, row).inserted_primary_key[0]
+    return link.write(_ADD_REFER, row)
 
 
 def press(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from . import slips
 from .clock import stored_now
 from .models import Kiosk, Venue
+from .prepared import Link, Prepared
 from .problems import Problem
 
 TOKEN_PREFIX = "hck_"  # recognisable in a config file or a leaked paste, so it can be found and revoked
@@ -97,48 +98,52 @@ def all_kiosks(session: Session) -> list[Kiosk]:
     return list(session.scalars(select(Kiosk).order_by(Kiosk.venue, Kiosk.name)))
 
 
-def by_token(session: Session, token: str | None) -> Identity | None:
+def by_token(session: Session | Link, token: str | None) -> Identity | None:
     """The live kiosk this device token belongs to, or None (no token, a wrong one, or a revoked one)."""
     if not token or len(token) > 200:
         return None
-    return _live(session, statement=_BY_HASH, values={"token_hash": token_hash(token)})
+    return _live(Link.of(session), _BY_HASH, {"token_hash": token_hash(token)})
 
 
-def by_id(session: Session, kiosk_id: int) -> Identity | None:
+def by_id(session: Session | Link, kiosk_id: int) -> Identity | None:
     """The live kiosk a bound browser names (from its signed cookie), or None once it has been revoked."""
-    return _live(session, statement=_BY_ID, values={"kiosk_id": kiosk_id})
+    return _live(Link.of(session), _BY_ID, {"kiosk_id": kiosk_id})
 
 
 def demo_kiosk(session: Session, venue: str) -> Identity | None:
     """The demo kiosk an unbound browser stands in for, in demo mode only (the caller decides that)."""
-    return _live(session, _KIOSKS.c.name == demo_name(venue), _KIOSKS.c.demo.is_(True))
+    return _live(Link.of(session), _DEMO, {"name": demo_name(venue)})
 
 
-# Every API call and kiosk page looks its kiosk up: plain statements, built once (no ORM objects on this path).
+# Every API call and kiosk page looks its kiosk up: statements prepared once (prepared.py), no ORM objects.
 _KIOSKS = Kiosk.__table__
 _LIVE = select(
     _KIOSKS.c.id, _KIOSKS.c.name, _KIOSKS.c.venue, _KIOSKS.c.demo, _KIOSKS.c.printer, _KIOSKS.c.paper_mm
 ).where(_KIOSKS.c.revoked_at.is_(None))
-_BY_HASH = _LIVE.where(_KIOSKS.c.token_hash == bindparam("token_hash"))
-_BY_ID = _LIVE.where(_KIOSKS.c.id == bindparam("kiosk_id"))
+_BY_HASH = Prepared(_LIVE.where(_KIOSKS.c.token_hash == bindparam("token_hash")))
+_BY_ID = Prepared(_LIVE.where(_KIOSKS.c.id == bindparam("kiosk_id")))
+_DEMO = Prepared(_LIVE.where(_KIOSKS.c.name == bindparam("name"), _KIOSKS.c.demo.is_(True)))
+_SEEN = Prepared(
+    update(_KIOSKS).where(_KIOSKS.c.id == bindparam("kiosk_id")).values(last_seen_at=bindparam("seen")),
+    ("last_seen_at",),
+)
 
 
-def _live(session: Session, *where, statement=None, values=None) -> Identity | None:
-    query = statement if statement is not None else _LIVE.where(*where)
-    row = session.connection().execute(query, values or {}).one_or_none()
+def _live(link: Link, statement: Prepared, values: dict) -> Identity | None:
+    row = link.one(statement, values)
     if row is None:
         return None
-    _seen(session, row.id)
+    _seen(link, row.id)
     return Identity(row.id, row.name, row.venue, bool(row.demo), row.printer, row.paper_mm or 80)
 
 
-def _seen(session: Session, kiosk_id: int) -> None:
+def _seen(link: Link, kiosk_id: int) -> None:
     now = time.monotonic()
-    key = (session.get_bind().url, kiosk_id)
+    key = (link.url, kiosk_id)
     if now - _last_seen.get(key, -SEEN_EVERY) < SEEN_EVERY:
         return
     _last_seen[key] = now
-    session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_seen_at=stored_now()))
+    link.write(_SEEN, {"kiosk_id": kiosk_id, "seen": stored_now()})
 
 
 def ensure_demo_kiosks(session: Session) -> dict[str, str]:

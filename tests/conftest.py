@@ -105,7 +105,7 @@ def _instance_databases(monkeypatch):
     monkeypatch.setattr(db.Database, "__init__", remembered)
     yield
     for database in opened:  # every app's pooled connections closed, as a server's are when it stops
-        database.engine.dispose()
+        database.dispose()
     from sqlalchemy import text
 
     with support.server_engine().connect() as c:

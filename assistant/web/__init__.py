@@ -50,7 +50,7 @@ def setup(app: Flask) -> None:
     csrf.exempt(api.bp)  # the API carries a device token in a header, never a cookie, so it cannot be forged
     csrf.exempt(kiosk_setup.bind)  # checks its own token, after its limit
     app.after_request(_security_headers)
-    app.teardown_appcontext(services.close_request_statements)
+    app.teardown_appcontext(services.close_request_link)
     app.register_blueprint(pages.bp)
     app.register_blueprint(kiosk_setup.bp)
     app.register_blueprint(kiosk.bp)

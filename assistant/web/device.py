@@ -51,8 +51,7 @@ def current() -> kiosks.Identity | None:
 
 def _resolve() -> kiosks.Identity | None:
     if request.blueprint == "api":
-        with services.request_statements() as s:
-            return kiosks.by_token(s, bearer_token())
+        return kiosks.by_token(services.request_link(), bearer_token())
     kiosk = bound()
     venue = (request.view_args or {}).get("venue")
     if kiosk is None and current_app.config["DEMO"] and venue:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 from flask import current_app, g
@@ -15,20 +13,19 @@ def db():
     return current_app.extensions["assistant"]["db"]
 
 
-@contextmanager
-def request_statements() -> Iterator:
-    """The API call's one autocommit session (Database.statements), shared by its kiosk lookup and its check, and
-    closed when the request ends (init_app): a check costs one connection from the pool, not two."""
-    session = g.get("statements")
-    if session is None:
-        session = g.statements = db()._statements()
-    yield session
+def request_link():
+    """The API call's one connection for prepared statements (Database.link), shared by its kiosk lookup and its
+    check, and handed back when the request ends (init_app): a check costs one connection from the pool, not two."""
+    link = g.get("link")
+    if link is None:
+        link = g.link = db().link()
+    return link
 
 
-def close_request_statements(_error=None) -> None:
-    session = g.pop("statements", None)
-    if session is not None:
-        session.close()
+def close_request_link(_error=None) -> None:
+    link = g.pop("link", None)
+    if link is not None:
+        link.close()
 
 
 def texts():

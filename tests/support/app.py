@@ -151,7 +151,7 @@ def server_engine():
             c.execute(text("CREATE DATABASE assistant_template"))
         template = Database(_postgres_url("assistant_template"))
         template.upgrade()
-        template.engine.dispose()
+        template.dispose()
     return _server
 
 

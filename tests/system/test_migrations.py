@@ -65,7 +65,7 @@ def test_a_database_made_before_migrations_is_completed_in_place(tmp_path):
         assert {"kiosk", "help_request", "face_enrolment", "resident"} <= set(inspect(c).get_table_names())
         assert c.execute(text("SELECT version FROM face_gallery_version")).scalar_one() == 0
         differences = compare_metadata(MigrationContext.configure(c), Base.metadata)
-    database.engine.dispose()
+    database.dispose()
     assert differences == []
 
 

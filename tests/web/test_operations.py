@@ -23,6 +23,7 @@ def test_not_ready_when_the_database_does_not_answer(app, client, tmp_path):
     database.engine = create_engine(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
     database.sessions.configure(bind=database.engine)
     database._statements.configure(bind=database.engine)
+    database.link_engine = create_engine(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3", isolation_level="AUTOCOMMIT")
     response = client.get("/readyz")
     assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
     assert client.get("/healthz").status_code == 200

@@ -52,6 +52,7 @@ def test_the_database_being_away_gives_please_ask_staff(client, app, monkeypatch
 
     monkeypatch.setattr(app.extensions["assistant"]["db"], "sessions", unavailable)
     monkeypatch.setattr(app.extensions["assistant"]["db"], "_statements", unavailable)  # the checks' own sessions
+    monkeypatch.setattr(app.extensions["assistant"]["db"], "link", unavailable)  # the API's prepared statements
     response = client.post("/kiosk/metro/check", data={"id_number": DEMO_NUMBERS[0]}, query_string={"lang": "en"})
     assert response.status_code == 503
     html = response.get_data(as_text=True)
