@@ -57,21 +57,25 @@ def _started() -> None:
 def _finished(response):
     if request.endpoint == "static":
         return response
-    kiosk = g.get("kiosk")
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule else None  # the pattern, never the path or query
-    metrics.answered(route or "unmatched", response.status_code, seconds)
+    record_answer(g.get("kiosk"), route, request.method, response.status_code, seconds)
+    return response
+
+
+def record_answer(kiosk, route: str | None, method: str, status: int, seconds: float) -> None:
+    """The answer's figures and its access-log line (for Flask's answers, and the check lane's)."""
+    metrics.answered(route or "unmatched", status, seconds)
     access.info(
         "request",
         extra={
             "kiosk": kiosk.name if kiosk else None,
             "route": route,
-            "method": request.method,
-            "status": response.status_code,
+            "method": method,
+            "status": status,
             "duration_ms": round(seconds * 1000, 1),
         },
     )
-    return response
 
 
 def init_app(app: Flask) -> None:

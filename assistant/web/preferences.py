@@ -115,6 +115,8 @@ def current() -> dict[str, str]:
 
 
 def _from_query() -> None:
+    if not request.query_string:  # most requests (every API call): nothing to parse
+        return
     args = request.args
     if args.get("lang") in LANGUAGES:
         choose_language(args["lang"])
