@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from . import help_requests, identity, metrics, passes
 from .clock import SHANGHAI, from_storage, stored_now, to_storage
-from .models import CheckRecord, Resident, Venue, facts_of
+from .models import CheckRecord, HelpRequest, Resident, Venue, facts_of
 from .passes import office as pass_office
 from .prepared import Link, Prepared
 from .problems import Problem
@@ -43,6 +43,20 @@ _LOGGED = (
     "matcher", "kiosk", "channel", "clock", "masked_name", "language", "reasons", "settings",
 )  # fmt: skip
 _LOG_CHECK = Prepared(insert(CheckRecord.__table__).returning(CheckRecord.__table__.c.id), _LOGGED)
+
+
+def _logged_and_referred():
+    """The log line and its help request in one statement (PostgreSQL: an INSERT inside WITH): one round trip, and
+    whole or not at all without BEGIN and COMMIT. Returns the check's id and the help request's."""
+    logs, helps = CheckRecord.__table__, HelpRequest.__table__
+    logged = insert(logs).values({c: bindparam(c, type_=logs.c[c].type) for c in _LOGGED}).returning(logs.c.id)
+    logged = logged.cte("logged")
+    asked = [c for c in help_requests.REFER_COLUMNS if c != "check_id"]
+    row = select(logged.c.id, *[bindparam(f"help_{c}", type_=helps.c[c].type) for c in asked])
+    return insert(helps).from_select(["check_id", *asked], row).returning(helps.c.check_id, helps.c.id)
+
+
+_LOG_AND_REFER = Prepared(_logged_and_referred())
 _log_lock = threading.Lock()  # SQLite only
 log = logging.getLogger(__name__)
 
@@ -215,7 +229,8 @@ def _assess_and_log(
     refer = outcome.decision == "refer" and source.kiosk is not None
     with _log_lock if link.is_sqlite else nullcontext(), _outcome_unknown(source):
         if link.autocommit:
-            with link.transaction() if refer else nullcontext():
+            # SQLite: BEGIN and COMMIT around the two inserts (no round trips there); PostgreSQL: one statement.
+            with link.transaction() if refer and link.is_sqlite else nullcontext():
                 record_id, help_id = _write_log(link, values, refer)
         else:
             record_id, help_id = _write_log(link, values, refer)
@@ -239,6 +254,9 @@ def _outcome_unknown(source: Source):
 
 
 def _write_log(link: Link, values: dict, refer: bool) -> tuple[int, int | None]:
+    if refer and link.dialect.name == "postgresql":
+        asked = {f"help_{k}": v for k, v in help_requests.refer_row(values).items()}
+        return tuple(link.one(_LOG_AND_REFER, {**values, **asked}))
     record_id = link.write(_LOG_CHECK, values)
     return record_id, (help_requests.for_refer(link, {**values, "id": record_id}) if refer else None)
 

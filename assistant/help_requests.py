@@ -17,32 +17,35 @@ KINDS = ("call_staff", "refer", "too_many_checks", "printer")  # printer: a slip
 STATES = ("waiting", "coming", "done")
 ALERT_EVERY = timedelta(minutes=1)  # one lookup alert per kiosk in this window, however many requests breach
 SCREENS = ("home", "card", "pass", "face", "result", "settings", "busy", "help")
-_REFER_COLUMNS = (
+REFER_COLUMNS = (
     "raised_at", "kind", "kiosk", "venue", "screen", "check_id", "masked_id", "masked_name", "reason_codes", "state",
 )  # fmt: skip
-_ADD_REFER = Prepared(insert(HelpRequest.__table__).returning(HelpRequest.__table__.c.id), _REFER_COLUMNS)
+_ADD_REFER = Prepared(insert(HelpRequest.__table__).returning(HelpRequest.__table__.c.id), REFER_COLUMNS)
 
 
 class HelpError(Problem):
     """`code` is help_unknown."""
 
 
-def for_refer(link: Link, values: dict) -> int:
-    """A `refer` decision at a kiosk asks staff to come: from the check log's row as it is written, on the same
-    connection and in the same transaction."""
-    row = {
+def refer_row(values: dict) -> dict:
+    """The help request a `refer` at a kiosk raises, from the check log's row as it is written (all but its id)."""
+    return {
         "raised_at": values["checked_at"],
         "kind": "refer",
         "kiosk": values["kiosk"],
         "venue": values["venue"],
         "screen": "result",
-        "check_id": values["id"],
         "masked_id": values["masked_id"],
         "masked_name": values["masked_name"],
         "reason_codes": values["reason_codes"],
         "state": "waiting",
     }
-    return link.write(_ADD_REFER, row)
+
+
+def for_refer(link: Link, values: dict) -> int:
+    """A `refer` decision at a kiosk asks staff to come: from the check log's row as it is written, on the same
+    connection and in the same transaction."""
+    return link.write(_ADD_REFER, {**refer_row(values), "check_id": values["id"]})
 
 
 def press(

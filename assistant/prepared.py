@@ -51,8 +51,8 @@ class Prepared:
             if process is not None:
                 binds.append((name, process))
         row, results = None, []
-        selected = getattr(self.statement, "selected_columns", None)
-        if selected is not None and not self.columns:
+        selected = self.statement.exported_columns  # a select's columns, or what an insert returns
+        if len(selected):
             row = namedtuple("Row", [column.key for column in selected])
             for index, column in enumerate(selected):
                 process = column.type.dialect_impl(dialect).result_processor(dialect, None)

@@ -120,7 +120,7 @@ def test_an_error_once_the_check_has_begun_is_answered_without_running_it_again(
     def gone(*_args, **_kwargs):
         raise OperationalError("INSERT INTO help_request", {}, Exception("the database went away"))
 
-    monkeypatch.setattr(help_requests, "for_refer", gone)
+    monkeypatch.setattr(help_requests, "refer_row", gone)
     with caplog.at_level(logging.INFO, logger="assistant.access"):
         response = client.post(URL, json={"id_number": DEMO_NUMBERS[1]})
     assert response.status_code == 503 and response.get_json()["error"]["code"] == "registry_unavailable"

@@ -317,7 +317,7 @@ def test_a_referral_and_its_help_request_are_written_together_or_not_at_all(staf
     def gone(*_args, **_kwargs):
         raise OperationalError("INSERT INTO help_request", {}, Exception("the database went away"))
 
-    monkeypatch.setattr(help_requests, "for_refer", gone)
+    monkeypatch.setattr(help_requests, "refer_row", gone)
     client = staff_app.test_client()
     api = client.post("/api/v1/checks", json={"id_number": DEMO_NUMBERS[1]}, headers=bearer(staff_app))
     page = client.post("/kiosk/metro/check", data={"id_number": DEMO_NUMBERS[1]})
