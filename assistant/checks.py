@@ -117,11 +117,23 @@ def run(
     )
 
 
+LOOK_UP = object()  # a check finds its resident itself, unless it is given the row (or None) read already
+
+
 def run_card(
-    session: Session | Link, *, id_hash: str, masked_id: str, venue: str, at: datetime, source: Source
+    session: Session | Link,
+    *,
+    id_hash: str,
+    masked_id: str,
+    venue: str,
+    at: datetime,
+    source: Source,
+    resident=LOOK_UP,
 ) -> Check:
-    """Check a person whose ID number was parsed and hashed already (a card read): as `run`, without doing it again."""
-    return _assess_and_log(session, id_hash, masked_id, venue, at, "id_card", source)
+    """Check a person whose ID number was parsed and hashed already (a card read): as `run`, without doing it again.
+    `resident` is their row of the resident table if it has been read with the kiosk (kiosks.by_token_with_resident),
+    None if that read found no one."""
+    return _assess_and_log(session, id_hash, masked_id, venue, at, "id_card", source, resident=resident)
 
 
 def run_pass(
@@ -195,10 +207,12 @@ def _assess_and_log(
     source: Source,
     matcher: str | None = None,
     held: str | None = None,
+    resident=LOOK_UP,
 ) -> Check:
     link = Link.of(session)
     place = _venue(link, venue)
-    resident = _resident(link, id_hash)
+    if resident is LOOK_UP:
+        resident = _resident(link, id_hash)
     outcome = assess(facts_of(resident) if resident else None, place.policy, at)
     if held is not None:
         outcome = Outcome(outcome.status, "refer", (Reason(held),))

@@ -18,7 +18,7 @@ import time
 
 from flask import Flask, g
 
-from .. import checks, clock, kiosks
+from .. import checks, clock, identity, kiosks
 from ..problems import Problem
 from ..texts import LANGUAGES
 from . import limits, operations
@@ -91,8 +91,14 @@ class CheckLane:
     def _check(self, environ, link, id_text: str, venue: str | None, lang: str | None):
         """The check, or None to hand the request on (nothing has been written then)."""
         config = self.app.config
+        at = clock.now(config["VALIDATION_AT"])
         try:
-            kiosk = kiosks.by_token(link, _token(environ))
+            number = identity.parse(id_text, today=at.date())
+        except identity.IdNumberError:
+            return None  # the view answers it (after the kiosk's token) and counts it against the budget
+        id_hash = identity.keyed_hash(number.number, config["ID_HASH_KEY"].encode())
+        try:  # one read: the kiosk, and the person with it
+            kiosk, found = kiosks.by_token_with_resident(link, _token(environ), id_hash)
         except Exception:  # the registry away, say: Flask looks again and answers as it always does
             return None
         if kiosk is None or (venue is not None and venue != kiosk.venue):
@@ -106,16 +112,11 @@ class CheckLane:
             return None
         source = checks.Source(channel="api", kiosk=kiosk.name, clock=clock.label(config["VALIDATION_AT"], None))
         try:
-            result = checks.run(
-                link,
-                id_text=id_text,
-                venue=kiosk.venue,
-                at=clock.now(config["VALIDATION_AT"]),
-                hash_key=config["ID_HASH_KEY"].encode(),
-                source=source,
+            result = checks.run_card(
+                link, id_hash=id_hash, masked_id=number.masked, venue=kiosk.venue, at=at, source=source, resident=found
             )
         except Problem:
-            return None  # an invalid number or an unknown venue: found before anything is written
+            return None  # an unknown venue: found before anything is written
         except Exception as error:
             raise _Begun(kiosk, error) from error
         if result.outcome.status == "unknown":
