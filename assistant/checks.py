@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
@@ -57,7 +56,6 @@ def _logged_and_referred():
 
 
 _LOG_AND_REFER = Prepared(_logged_and_referred())
-_log_lock = threading.Lock()  # SQLite only
 log = logging.getLogger(__name__)
 
 
@@ -241,7 +239,7 @@ def _assess_and_log(
     # A `refer` at a kiosk asks staff to come: the check and its help request are written in one transaction, so
     # they stand or fall together (on an autocommit session too, the API's, where each statement commits alone).
     refer = outcome.decision == "refer" and source.kiosk is not None
-    with _log_lock if link.is_sqlite else nullcontext(), _outcome_unknown(source):
+    with link.one_writer(), _outcome_unknown(source):
         if link.autocommit:
             # SQLite: BEGIN and COMMIT around the two inserts (no round trips there); PostgreSQL: one statement.
             with link.transaction() if refer and link.is_sqlite else nullcontext():

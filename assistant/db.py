@@ -162,5 +162,9 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # A check writes five or six pages to the WAL (its row, its indexes, a referral's help request), so SQLite's
+    # default checkpoint every 1,000 pages came every 200 checks, each with two disk flushes made inside the writer's
+    # turn: 174 µs a write against 109 µs at every 10,000 pages (measured here). The WAL may grow to about 40 MB.
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

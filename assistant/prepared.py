@@ -10,13 +10,20 @@ and a connection that broke is invalidated, so the outage handling sees exactly 
 
 from __future__ import annotations
 
+import os
+import threading
 from collections import namedtuple
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+
+try:
+    import fcntl
+except ImportError:  # Windows: the threads of one process take turns; processes are left to SQLite's own lock
+    fcntl = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,16 @@ class Link:
     @property
     def is_sqlite(self) -> bool:
         return self.dialect.name == "sqlite"
+
+    def one_writer(self):
+        """On SQLite, the check log's writers take turns: one thread of a process, and one process of the machine, at
+        a time (SQLite has one write lock). A writer that finds SQLite's lock taken sleeps in SQLite's busy handler
+        for a millisecond or more, while the holder needs about a tenth of that, and every other writer of its
+        process waits behind it. Turns taken here wake as soon as the writer before is done: a thread lock, then an
+        flock on a file beside the database. PostgreSQL takes many writers at once: no turns there."""
+        if not self.is_sqlite:
+            return nullcontext()
+        return _writer_turn(self.url.database)
 
     def one(self, prepared: Prepared, values: dict):
         """The one row the statement finds (as a named tuple of its columns), or None."""
@@ -173,3 +190,39 @@ class Link:
         raise DBAPIError.instance(
             sql, parameters, error, self._error, connection_invalidated=gone, dialect=self.dialect
         ) from error
+
+
+_thread_turns: dict[str, threading.Lock] = {}
+_turn_files: dict[tuple[int, str], int] = {}  # (process, database) -> its open lock file
+_turns_lock = threading.Lock()
+
+
+@contextmanager
+def _writer_turn(database: str | None) -> Iterator[None]:
+    with _turns_lock:
+        turn = _thread_turns.setdefault(database or "", threading.Lock())
+    with turn:
+        descriptor = _turn_file(database)
+        if descriptor is None:
+            yield
+            return
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+
+def _turn_file(database: str | None) -> int | None:
+    """This process's lock file for the database's writers (`<database>.writer`), or None for a database in memory
+    or where files cannot be locked."""
+    if fcntl is None or not database or database == ":memory:":
+        return None
+    key = (os.getpid(), database)  # each process its own descriptor: a forked worker shares its parent's flock
+    descriptor = _turn_files.get(key)
+    if descriptor is None:
+        with _turns_lock:
+            descriptor = _turn_files.get(key)
+            if descriptor is None:
+                descriptor = _turn_files[key] = os.open(f"{database}.writer", os.O_RDWR | os.O_CREAT, 0o600)
+    return descriptor
