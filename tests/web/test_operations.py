@@ -46,6 +46,34 @@ def json_log():
     root.setLevel(level)
 
 
+def test_the_log_writer_keeps_every_line_whole_from_many_threads(tmp_path):
+    import threading
+
+    path = tmp_path / "server.log"
+    with open(path, "w") as stream:
+        handler = logs.Lines(stream)
+        handler.setFormatter(logs.JsonLines())
+        log = logging.getLogger("assistant.test-lines")
+        log.addHandler(handler)
+        log.propagate, log.level = False, logging.INFO
+
+        def write(n):
+            for i in range(300):
+                log.info("request", extra={"kiosk": f"k{n}", "route": "/api/v1/checks" + "x" * (i % 50), "status": i})
+
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        log.removeHandler(handler)
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert len(lines) == 8 * 300
+    assert sorted((line["kiosk"], line["status"]) for line in lines) == sorted(
+        (f"k{n}", i) for n in range(8) for i in range(300)
+    )
+
+
 def test_one_json_line_per_request_with_kiosk_route_status_and_duration(app, client, json_log):
     client.post("/api/v1/checks", json={"id_number": DEMO_NUMBERS[0]})
     client.get("/kiosk/hospital/")
