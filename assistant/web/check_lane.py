@@ -67,6 +67,9 @@ class CheckLane:
             status, headers, content = self._through_flask(environ, body, begun.kiosk, begun.error, started)
             start_response(status, headers)
             return [content]
+        except Exception:  # anything unforeseen before the check began: nothing is written, so the view answers
+            log.exception("the check lane handed on after an unexpected error")
+            answer = None
         finally:
             link.close()
         if answer is None:
@@ -119,14 +122,17 @@ class CheckLane:
             return None  # an unknown venue: found before anything is written
         except Exception as error:
             raise _Begun(kiosk, error) from error
-        if result.outcome.status == "unknown":
-            try:
-                window.hit(budget, key)
-            except limits.AWAY:
-                limits.log.warning("the limits store is away: a failed lookup was not counted")
-        lang = lang or result.language or config["DEFAULT_LANGUAGE"]
-        described = checks.describe(result, self.services["texts"], lang)
-        content = (self.app.json.dumps(described, separators=(",", ":")) + "\n").encode()
+        try:  # logged now: whatever fails from here is answered, never handed on
+            if result.outcome.status == "unknown":
+                try:
+                    window.hit(budget, key)
+                except limits.AWAY:
+                    limits.log.warning("the limits store is away: a failed lookup was not counted")
+            lang = lang or result.language or config["DEFAULT_LANGUAGE"]
+            described = checks.describe(result, self.services["texts"], lang)
+            content = (self.app.json.dumps(described, separators=(",", ":")) + "\n").encode()
+        except Exception as error:
+            raise _Begun(kiosk, error) from error
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(content))), *self.headers]
         return "200 OK", headers, content, kiosk
 

@@ -162,3 +162,20 @@ def test_the_lane_is_shut_in_debug_mode(tmp_path):
     assert debug.extensions["check_lane"].open is False
     response = debug.test_client().post(URL, json={"id_number": DEMO_NUMBERS[0]}, headers=bearer(debug))
     assert response.status_code == 200 and "\n  " in response.get_data(as_text=True), "Flask's indented JSON"
+
+
+def test_an_unforeseen_error_before_the_check_hands_on_and_one_after_is_answered_calmly(app, client, lane, monkeypatch):
+    from assistant.web import check_lane
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a fault of the lane's own")
+
+    monkeypatch.setattr(check_lane.kiosks, "by_token_with_resident", broken)
+    assert client.post(URL, json={"id_number": DEMO_NUMBERS[0]}).status_code == 200
+    assert lane.flask_app.calls == 1 and logged(app) == 1, "before the check: the view checked it, once"
+    monkeypatch.undo()
+    monkeypatch.setattr(check_lane.checks, "describe", broken)
+    response = client.post(URL, json={"id_number": DEMO_NUMBERS[0]})
+    assert response.status_code == 500 and "Traceback" not in response.get_data(as_text=True)
+    assert response.get_json()["error"]["code"] == "service_unavailable"
+    assert lane.flask_app.calls == 1 and logged(app) == 2, "after the check: answered, not run a second time"
