@@ -146,11 +146,9 @@ def by_token_with_resident(link: Link, token: str | None, id_hash: str) -> tuple
     if row is None:
         return None, None
     _seen(link, row.kiosk_id)
-    kiosk = Identity(
-        row.kiosk_id, row.kiosk_name, row.kiosk_venue, bool(row.kiosk_demo), row.kiosk_printer, row.kiosk_paper_mm or 80
-    )
-    found = row[len(_LIVE.selected_columns) :]
-    return kiosk, (_Resident._make(found) if found[0] is not None else None)
+    width = len(_LIVE.selected_columns)
+    found = row[width:]
+    return _identity(*row[:width]), (_Resident._make(found) if found[0] is not None else None)
 
 
 def _live(link: Link, statement: Prepared, values: dict) -> Identity | None:
@@ -158,7 +156,12 @@ def _live(link: Link, statement: Prepared, values: dict) -> Identity | None:
     if row is None:
         return None
     _seen(link, row.id)
-    return Identity(row.id, row.name, row.venue, bool(row.demo), row.printer, row.paper_mm or 80)
+    return _identity(*row)
+
+
+def _identity(kiosk_id, name, venue, demo, printer, paper_mm) -> Identity:
+    """A kiosk's Identity from _LIVE's columns, in their order."""
+    return Identity(kiosk_id, name, venue, bool(demo), printer, paper_mm or 80)
 
 
 def _seen(link: Link, kiosk_id: int) -> None:

@@ -21,7 +21,7 @@ from flask import Flask, g
 from .. import checks, clock, identity, kiosks
 from ..problems import Problem
 from ..texts import LANGUAGES
-from . import limits, operations
+from . import api, device, limits, operations
 from .headers import HSTS, SECURITY_HEADERS
 
 PATH = "/api/v1/checks"
@@ -107,7 +107,7 @@ class CheckLane:
         if kiosk is None or (venue is not None and venue != kiosk.venue):
             return None
         budget, window = self.app.extensions["failed_lookups"]
-        key = f"{self.services['instance_id']}:{kiosk.name}"  # as limits.failed_lookups keys it (device.limit_key)
+        key = device.budget_key(self.services["instance_id"], kiosk.name)  # the one limits.failed_lookups spends
         try:
             if not window.test(budget, key):
                 return None  # past the budget: Flask answers 429 and alerts staff
@@ -156,8 +156,7 @@ class _Begun(Exception):
 
 
 def _token(environ) -> str | None:
-    scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    return device.bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
 
 
 def _read(environ) -> bytes:
@@ -183,7 +182,7 @@ def _plain_body(body: bytes) -> tuple[str, str | None, str | None] | None:
     if not isinstance(fields, dict) or not fields.keys() <= FIELDS or fields.get("method", "id_card") != "id_card":
         return None
     number, venue, lang = fields.get("id_number"), fields.get("venue"), fields.get("lang")
-    if not isinstance(number, str) or len(number) > 64:
+    if not isinstance(number, str) or len(number) > api.MAX_ID_TEXT:
         return None
     if venue is not None and not isinstance(venue, str):
         return None

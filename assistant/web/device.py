@@ -17,8 +17,10 @@ def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="kiosk-binding")
 
 
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
+def bearer_token(header: str | None = None) -> str | None:
+    """The device token of `Authorization: Bearer TOKEN` (this request's header unless one is given), or None."""
+    if header is None:
+        header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
@@ -82,4 +84,8 @@ def limit_key() -> str:
     """Whose budget a request spends: its kiosk's (per app, so two apps in one process never share a count)."""
     kiosk = current()
     who = kiosk.name if kiosk else f"unbound:{(request.view_args or {}).get('venue', '')}"
-    return f"{current_app.extensions['assistant']['instance_id']}:{who}"
+    return budget_key(current_app.extensions["assistant"]["instance_id"], who)
+
+
+def budget_key(instance_id: str, who: str) -> str:
+    return f"{instance_id}:{who}"
